@@ -1,0 +1,64 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// The data flows fetch → parse → store → tag → cluster/summarise → digest → publish; each stage is
+// a target under Sources/ named after it, and only the stage that needs a C library imports it.
+let package = Package(
+    name: "ainews",
+    products: [
+        .executable(name: "ainews", targets: ["ainews"]),
+        .executable(name: "ainewsd", targets: ["ainewsd"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+    ],
+    targets: [
+        // C boundaries: only AINewsParse sees libxml2, only AINewsFetch will see libcurl.
+        .systemLibrary(
+            name: "CLibXML2",
+            path: "Sources/CLibXML2",
+            pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev"])]
+        ),
+        .target(
+            name: "CCurl",
+            path: "Sources/CCurl",
+            linkerSettings: [.linkedLibrary("curl")]
+        ),
+        .target(name: "AINewsCore", path: "Sources/Core"),
+        .target(
+            name: "AINewsFetch",
+            dependencies: ["CCurl"],
+            path: "Sources/Fetch"
+        ),
+        .target(
+            name: "AINewsParse",
+            dependencies: ["AINewsCore", "CLibXML2"],
+            path: "Sources/Parse"
+        ),
+        .executableTarget(
+            name: "ainews",
+            dependencies: [
+                "AINewsCore", "AINewsParse", "AINewsFetch",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Sources/ainews"
+        ),
+        .executableTarget(
+            name: "ainewsd",
+            dependencies: ["AINewsFetch"],
+            path: "Sources/ainewsd"
+        ),
+        .executableTarget(
+            name: "parse-benchmark",
+            dependencies: ["AINewsParse"],
+            path: "Benchmarks/ParseBenchmark"
+        ),
+        .testTarget(
+            name: "ParseTests",
+            dependencies: ["AINewsParse", "AINewsCore"],
+            path: "Tests/ParseTests",
+            resources: [.copy("Fixtures")]
+        ),
+    ]
+)

@@ -1,0 +1,221 @@
+import AINewsCore
+
+/// Reads the dates feeds actually carry: RFC 822 in all its real-world shapes (named zones, no
+/// seconds, no weekday, two-digit years, stray spaces and commas), RFC 3339 / ISO 8601, and
+/// W3C-DTF partial dates (`2024`, `2024-06`). A date that cannot be read gives `nil`; it never
+/// fails the feed.
+public enum DateParser {
+    public struct Result: Equatable, Sendable {
+        public var timestamp: Timestamp
+        /// True when the text named no zone and UTC was assumed.
+        public var assumedUTC: Bool
+    }
+
+    public static func parse(_ text: String) -> Result? {
+        let trimmed = text.trimmed()
+        guard !trimmed.isEmpty, trimmed.utf8.count < 100 else { return nil }
+        let bytes = Array(trimmed.utf8)
+        if bytes.count >= 4, bytes[0..<4].allSatisfy(isDigit) {
+            return parseISO(bytes) ?? parseRFC822(trimmed)
+        }
+        return parseRFC822(trimmed)
+    }
+
+    // MARK: - ISO 8601 / RFC 3339 / W3C-DTF
+
+    static func parseISO(_ bytes: [UInt8]) -> Result? {
+        var index = 0
+        func number(_ width: Int) -> Int? {
+            guard index + width <= bytes.count else { return nil }
+            var value = 0
+            for offset in 0..<width {
+                let byte = bytes[index + offset]
+                guard isDigit(byte) else { return nil }
+                value = value * 10 + Int(byte - 48)
+            }
+            index += width
+            return value
+        }
+        func skip(_ byte: UInt8) -> Bool {
+            if index < bytes.count, bytes[index] == byte {
+                index += 1
+                return true
+            }
+            return false
+        }
+        guard let year = number(4) else { return nil }
+        let compact = index < bytes.count && isDigit(bytes[index])
+        var month = 1
+        var day = 1
+        if compact {
+            guard let m = number(2), let d = number(2) else { return nil }
+            (month, day) = (m, d)
+        } else if skip(UInt8(ascii: "-")) {
+            guard let m = number(2) else { return nil }
+            month = m
+            if skip(UInt8(ascii: "-")) {
+                guard let d = number(2) else { return nil }
+                day = d
+            }
+        }
+        var hour = 0
+        var minute = 0
+        var second = 0
+        var offset = 0
+        var hasZone = false
+        var hasTime = false
+        if index < bytes.count, bytes[index] == UInt8(ascii: "T") || bytes[index] == UInt8(ascii: "t") || bytes[index] == UInt8(ascii: " ") {
+            index += 1
+            while index < bytes.count, bytes[index] == UInt8(ascii: " ") { index += 1 }
+            guard let h = number(2) else { return nil }
+            hour = h
+            hasTime = true
+            _ = skip(UInt8(ascii: ":"))
+            if let m = number(2) {
+                minute = m
+                _ = skip(UInt8(ascii: ":"))
+                if let s = number(2) {
+                    second = s
+                }
+            }
+            if skip(UInt8(ascii: ".")) || skip(UInt8(ascii: ",")) {
+                while index < bytes.count, isDigit(bytes[index]) { index += 1 }
+            }
+            while index < bytes.count, bytes[index] == UInt8(ascii: " ") { index += 1 }
+            if index < bytes.count {
+                let sign = bytes[index]
+                if sign == UInt8(ascii: "Z") || sign == UInt8(ascii: "z") {
+                    index += 1
+                    hasZone = true
+                } else if sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-") {
+                    index += 1
+                    guard let zh = number(2) else { return nil }
+                    _ = skip(UInt8(ascii: ":"))
+                    let zm = number(2) ?? 0
+                    offset = (zh * 3600 + zm * 60) * (sign == UInt8(ascii: "-") ? -1 : 1)
+                    hasZone = true
+                } else {
+                    let rest = String(decoding: bytes[index...], as: UTF8.self).trimmed()
+                    guard let zone = zoneOffset(rest) else { return nil }
+                    offset = zone
+                    hasZone = true
+                    index = bytes.count
+                }
+            }
+        }
+        guard index == bytes.count else { return nil }
+        guard let timestamp = Timestamp(year: year, month: month, day: day, hour: hour, minute: minute, second: second, offsetSeconds: offset)
+        else { return nil }
+        return Result(timestamp: timestamp, assumedUTC: hasTime && !hasZone)
+    }
+
+    // MARK: - RFC 822 and its relatives
+
+    static let months: [String: Int] = [
+        "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12,
+    ]
+
+    static func parseRFC822(_ text: String) -> Result? {
+        var tokens: [Substring] = []
+        var current = text.startIndex
+        var tokenStart: String.Index?
+        func flush(_ end: String.Index) {
+            if let start = tokenStart { tokens.append(text[start..<end]) }
+            tokenStart = nil
+        }
+        while current < text.endIndex {
+            let character = text[current]
+            if character == " " || character == "," || character == "\t" {
+                flush(current)
+            } else if (character == "-" || character == "+"), let start = tokenStart {
+                // "07-Jun-2024" splits at "-"; "10:00:00-0700" splits before the zone's sign.
+                let isZone = text[start..<current].contains(":")
+                flush(current)
+                if isZone || character == "+" { tokenStart = current }
+            } else if tokenStart == nil {
+                tokenStart = current
+            }
+            current = text.index(after: current)
+        }
+        flush(text.endIndex)
+
+        var day: Int?
+        var month: Int?
+        var year: Int?
+        var time: (Int, Int, Int)?
+        var offset: Int?
+        for token in tokens {
+            let lower = token.lowercased()
+            if time == nil, token.contains(":") {
+                let parts = token.split(separator: ":", omittingEmptySubsequences: false)
+                guard parts.count >= 2, let h = Int(parts[0]), let m = Int(parts[1]) else { return nil }
+                let s = parts.count > 2 ? Int(parts[2].prefix { $0.isNumber }) ?? 0 : 0
+                time = (h, m, s)
+                continue
+            }
+            if month == nil, lower.count >= 3, let value = months[String(lower.prefix(3))], lower.allSatisfy(\.isLetter) {
+                month = value
+                continue
+            }
+            if let value = Int(token), token.allSatisfy(\.isNumber) {
+                if token.count == 4 || (day != nil && year == nil && month != nil) {
+                    year = token.count <= 2 ? value + (value < 50 ? 2000 : 1900) : value
+                } else if day == nil {
+                    day = value
+                } else if year == nil {
+                    year = token.count <= 2 ? value + (value < 50 ? 2000 : 1900) : value
+                }
+                continue
+            }
+            if time != nil, offset == nil, let zone = zoneOffset(String(token)) {
+                offset = zone
+                continue
+            }
+            if month == nil, day == nil, lower.allSatisfy(\.isLetter) {
+                continue  // a weekday name
+            }
+            if offset != nil || lower.allSatisfy({ $0.isLetter || $0 == "(" || $0 == ")" }) {
+                continue  // a zone comment such as "(PDT)"
+            }
+            return nil
+        }
+        guard let day, let month, let year else { return nil }
+        let (hour, minute, second) = time ?? (0, 0, 0)
+        guard let timestamp = Timestamp(year: year, month: month, day: day, hour: hour, minute: minute, second: second, offsetSeconds: offset ?? 0)
+        else { return nil }
+        return Result(timestamp: timestamp, assumedUTC: time != nil && offset == nil)
+    }
+
+    static let namedZones: [String: Int] = [
+        "ut": 0, "utc": 0, "gmt": 0, "z": 0, "wet": 0, "bst": 1, "cet": 1, "met": 1, "cest": 2, "mest": 2, "eet": 2, "eest": 3,
+        "msk": 3, "ist": 5 * 60 + 30, "jst": 9, "kst": 9, "hkt": 8, "sgt": 8, "awst": 8, "acst": 9 * 60 + 30, "aest": 10, "aedt": 11,
+        "nzst": 12, "nzdt": 13, "est": -5, "edt": -4, "cst": -6, "cdt": -5, "mst": -7, "mdt": -6, "pst": -8, "pdt": -7, "akst": -9,
+        "akdt": -8, "hst": -10, "ast": -4, "adt": -3, "nst": -(3 * 60 + 30), "ndt": -(2 * 60 + 30),
+    ]
+
+    /// A zone as seconds east of UTC: `+0200`, `-07:00`, `GMT+2`, `EST`, or a military letter.
+    static func zoneOffset(_ token: String) -> Int? {
+        var text = Substring(token.lowercased())
+        if text.hasPrefix("gmt") || text.hasPrefix("utc"), text.count > 3 { text = text.dropFirst(3) }
+        if let named = namedZones[String(text)] {
+            // Half-hour zones are stored as minutes to keep the table readable.
+            return abs(named) > 24 ? named * 60 : named * 3600
+        }
+        if text.count == 1, let letter = text.first, letter.isLetter, letter != "j" {
+            let value = Int(letter.asciiValue! - UInt8(ascii: "a"))
+            switch letter {
+            case "a"..."i": return (value + 1) * 3600
+            case "k"..."m": return value * 3600
+            case "n"..."y": return -(value - 12) * 3600
+            default: return 0
+            }
+        }
+        guard let sign = text.first, sign == "+" || sign == "-" else { return nil }
+        let digits = text.dropFirst().filter { $0 != ":" }
+        guard !digits.isEmpty, digits.count <= 4, digits.allSatisfy(\.isNumber), let value = Int(digits) else { return nil }
+        let seconds = digits.count <= 2 ? value * 3600 : (value / 100) * 3600 + (value % 100) * 60
+        return sign == "-" ? -seconds : seconds
+    }
+
+    static func isDigit(_ byte: UInt8) -> Bool { byte >= 48 && byte <= 57 }
+}

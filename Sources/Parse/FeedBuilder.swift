@@ -1,0 +1,756 @@
+import AINewsCore
+
+/// Builds a `ParsedFeed` from SAX events: one state machine for RSS 0.9x/1.0/2.0 and Atom
+/// 0.3/1.0, because real feeds mix their vocabularies (`atom:link` in RSS, Dublin Core
+/// everywhere).
+///
+/// Elements are matched on canonical names (`Namespaces`), inside a context: the same `<title>`
+/// means the feed's title in a channel, an item's title in an item and nothing in a text input.
+/// Unknown elements open an ignored context, so an `<id>` inside an entry's `<image>` never
+/// replaces the entry's own.
+final class FeedBuilder {
+    var format: ParsedFeed.Format?
+    var version: String?
+    var feed = FeedMetadata()
+    var entries: [Entry] = []
+    /// Errors that make the document bozo.
+    var problems: [String] = []
+    /// Observations that do not: a date read as UTC, an unreadable date.
+    var notes: [String] = []
+    /// Set when the root element shows the document is no feed.
+    var rejection: String?
+    /// Set when the document nests deeper than allowed.
+    var isTooDeep = false
+    let maxDepth: Int
+
+    private let documentBase: String?
+    private var entry = Entry()
+    private var isInEntry = false
+    private var entryGuidIsPermalink = false
+    private var entryGuid: String?
+    private var stack: [Frame] = []
+    private var capture: Capture?
+    private var person: Person?
+    private var priorities: [PriorityKey: Int] = [:]
+    private var isAtom03 = false
+    private var skippedDepth = 0
+
+    init(documentBase: String?, maxDepth: Int) {
+        self.documentBase = documentBase
+        self.maxDepth = maxDepth
+    }
+
+    // MARK: - Frames and captures
+
+    enum Context {
+        case document, rssRoot, channel, item, image, person(Scope), atomSource, ignored
+    }
+
+    /// Where a value ends up: the feed, the current entry, or a part of either.
+    enum Scope { case feed, entry, source }
+
+    struct Frame {
+        var context: Context
+        var base: String?
+        var language: String?
+    }
+
+    struct Capture {
+        var field: Field
+        var scope: Scope
+        var depth: Int
+        var type: TextType
+        var isBase64 = false
+        var guessesHTML = false
+        var base: String?
+        var language: String?
+        var buffer: [UInt8] = []
+        var sawMarkup = false
+        var xhtmlWrapperDepth: Int?
+        var sawElement = false
+        var attributes: [String: String] = [:]
+    }
+
+    enum Field: Hashable {
+        case title, subtitle, summary, content, link, id, guid, language, rights, generator
+        case published, updated, author, personName, personEmail, personURI, category, ttl, comments
+        case sourceTitle, imageURL, imageTitle, imageLink, logo
+    }
+
+    struct PriorityKey: Hashable {
+        var field: Field
+        var scope: Scope
+    }
+
+    struct Attribute {
+        var name: String
+        var value: String
+    }
+
+    private var currentDepth: Int { stack.count }
+
+    private var inheritedBase: String? { stack.last?.base ?? documentBase }
+    private var inheritedLanguage: String? { stack.last?.language }
+
+    // MARK: - Events
+
+    func startElement(name: String, attributes: [Attribute], namespaceURI: String?) {
+        if stack.count >= maxDepth {
+            isTooDeep = true
+            return
+        }
+        var base = inheritedBase
+        var language = inheritedLanguage
+        for attribute in attributes {
+            if attribute.name == "xml:base" {
+                base = URLResolver.resolve(attribute.value, against: base)
+            } else if attribute.name == "xml:lang" {
+                language = attribute.value
+            }
+        }
+        if capture != nil {
+            appendMarkupStart(name: name, attributes: attributes, namespaceURI: namespaceURI)
+            stack.append(Frame(context: .ignored, base: base, language: language))
+            return
+        }
+        let context = open(name: name, attributes: attributes, namespaceURI: namespaceURI, base: base, language: language)
+        stack.append(Frame(context: context, base: base, language: language))
+    }
+
+    func endElement(name: String) {
+        guard let frame = stack.popLast() else { return }
+        if var current = capture {
+            if stack.count == current.depth {
+                capture = nil
+                finish(&current)
+                return
+            }
+            appendMarkupEnd(name: name, capture: &current)
+            capture = current
+            return
+        }
+        close(frame)
+    }
+
+    func characters(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard capture != nil else { return }
+        if capture!.sawMarkup || capture!.xhtmlWrapperDepth != nil {
+            HTMLEscaping.appendEscapedText(bytes, to: &capture!.buffer)
+        } else {
+            capture!.buffer.append(contentsOf: bytes)
+        }
+    }
+
+    // MARK: - Opening elements
+
+    private func open(name: String, attributes: [Attribute], namespaceURI: String?, base: String?, language: String?) -> Context {
+        let parent = stack.last?.context ?? .document
+        switch parent {
+        case .document:
+            return openRoot(name: name, attributes: attributes, namespaceURI: namespaceURI)
+        case .rssRoot:
+            switch name {
+            case "channel": return .channel
+            case "item", "atom:entry":
+                startEntry(attributes: attributes)
+                return .item
+            case "image": return .image
+            default: return .ignored
+            }
+        case .channel:
+            return openInChannel(name: name, attributes: attributes, base: base, language: language)
+        case .item:
+            return openInItem(name: name, attributes: attributes, base: base, language: language)
+        case .image:
+            switch name {
+            case "url": beginCapture(.imageURL, scope: .feed, type: .text, base: base, language: language)
+            case "title": beginCapture(.imageTitle, scope: .feed, type: .text, base: base, language: language)
+            case "link": beginCapture(.imageLink, scope: .feed, type: .text, base: base, language: language)
+            default: break
+            }
+            return .ignored
+        case .person(let scope):
+            switch name {
+            case "atom:name": beginCapture(.personName, scope: scope, type: .text, base: base, language: language)
+            case "atom:email": beginCapture(.personEmail, scope: scope, type: .text, base: base, language: language)
+            case "atom:uri", "atom:url": beginCapture(.personURI, scope: scope, type: .text, base: base, language: language)
+            default: break
+            }
+            return .ignored
+        case .atomSource:
+            switch name {
+            case "atom:title": beginTextConstruct(.sourceTitle, scope: .source, attributes: attributes, base: base, language: language)
+            case "atom:link": addAtomLink(attributes, scope: .source, base: base)
+            default: break
+            }
+            return .ignored
+        case .ignored:
+            return .ignored
+        }
+    }
+
+    private func openRoot(name: String, attributes: [Attribute], namespaceURI: String?) -> Context {
+        switch name {
+        case "rss":
+            format = .rss
+            version = attributes.first { $0.name == "version" }?.value.trimmed().nilIfEmpty
+            return .rssRoot
+        case "rdf:RDF":
+            format = .rdf
+            version = "1.0"
+            return .rssRoot
+        case "atom:feed":
+            format = .atom
+            isAtom03 = namespaceURI?.lowercased() == Namespaces.atom03
+            let declared = attributes.first { $0.name == "version" }?.value.trimmed()
+            version = isAtom03 ? (declared ?? "0.3") : "1.0"
+            return .channel
+        case "feed":
+            // Atom without its namespace: trust a version attribute if there is one.
+            guard let declared = attributes.first(where: { $0.name == "version" })?.value.trimmed() else {
+                rejection = "root element <feed> is in no Atom namespace"
+                return .ignored
+            }
+            format = .atom
+            isAtom03 = declared.hasPrefix("0.")
+            version = declared
+            notes.append("<feed> has no Atom namespace; read as Atom \(declared)")
+            return .channel
+        case "channel":
+            format = .rss
+            return .channel
+        case "html", "xhtml:html":
+            rejection = "an HTML page, not a feed"
+            return .ignored
+        default:
+            rejection = "root element <\(name)> is not RSS, RDF or Atom"
+            return .ignored
+        }
+    }
+
+    private func openInChannel(name: String, attributes: [Attribute], base: String?, language: String?) -> Context {
+        switch name {
+        case "item", "atom:entry":
+            startEntry(attributes: attributes)
+            return .item
+        case "image":
+            return .image
+        case "textinput", "textInput":
+            return .ignored
+        case "title", "atom:title", "dc:title":
+            beginTextConstruct(.title, scope: .feed, attributes: attributes, base: base, language: language, priority: name == "dc:title" ? 1 : 0)
+        case "description", "atom:subtitle", "atom:tagline":
+            beginTextConstruct(.subtitle, scope: .feed, attributes: attributes, base: base, language: language, priority: 0)
+        case "itunes:subtitle", "dc:description", "itunes:summary":
+            beginCapture(.subtitle, scope: .feed, type: .text, base: base, language: language, priority: 1)
+        case "link":
+            beginCapture(.link, scope: .feed, type: .text, base: base, language: language)
+        case "atom:link":
+            addAtomLink(attributes, scope: .feed, base: base)
+        case "atom:id":
+            beginCapture(.id, scope: .feed, type: .text, base: base, language: language)
+        case "language", "dc:language":
+            beginCapture(.language, scope: .feed, type: .text, base: base, language: language)
+        case "copyright", "atom:rights", "atom:copyright", "dc:rights":
+            beginTextConstruct(.rights, scope: .feed, attributes: attributes, base: base, language: language, priority: name == "dc:rights" ? 1 : 0)
+        case "generator", "atom:generator":
+            beginCapture(.generator, scope: .feed, type: .text, base: base, language: language)
+        case "admin:generatorAgent":
+            if let resource = attributes.first(where: { $0.name == "rdf:resource" })?.value, feed.generator == nil {
+                feed.generator = resource
+            }
+        case "pubDate", "atom:published", "atom:issued":
+            beginCapture(.published, scope: .feed, type: .text, base: base, language: language, priority: 0)
+        case "dc:date", "dcterms:issued", "dcterms:created":
+            beginCapture(.published, scope: .feed, type: .text, base: base, language: language, priority: 1)
+        case "lastBuildDate", "atom:updated", "atom:modified", "dcterms:modified":
+            beginCapture(.updated, scope: .feed, type: .text, base: base, language: language)
+        case "managingEditor", "author":
+            beginCapture(.author, scope: .feed, type: .text, base: base, language: language, priority: 0)
+        case "dc:creator", "dc:author":
+            beginCapture(.author, scope: .feed, type: .text, base: base, language: language, priority: 1)
+        case "itunes:author":
+            beginCapture(.author, scope: .feed, type: .text, base: base, language: language, priority: 2)
+        case "atom:author":
+            person = Person()
+            return .person(.feed)
+        case "category", "dc:subject", "atom:category", "itunes:category":
+            return openCategory(name: name, attributes: attributes, scope: .feed, base: base, language: language)
+        case "atom:logo":
+            beginCapture(.logo, scope: .feed, type: .text, base: base, language: language, priority: 0)
+        case "atom:icon":
+            beginCapture(.logo, scope: .feed, type: .text, base: base, language: language, priority: 1)
+        case "itunes:image":
+            if let href = attributes.first(where: { $0.name == "href" })?.value, feed.image?.url == nil {
+                feed.image = Image(url: URLResolver.resolve(href.trimmed(), against: base))
+            }
+        case "ttl":
+            beginCapture(.ttl, scope: .feed, type: .text, base: base, language: language)
+        default:
+            return .ignored
+        }
+        return .ignored
+    }
+
+    private func openInItem(name: String, attributes: [Attribute], base: String?, language: String?) -> Context {
+        switch name {
+        case "title", "atom:title", "dc:title":
+            beginTextConstruct(.title, scope: .entry, attributes: attributes, base: base, language: language, priority: name == "dc:title" ? 1 : 0)
+        case "description", "atom:summary":
+            beginTextConstruct(.summary, scope: .entry, attributes: attributes, base: base, language: language, priority: 0)
+        case "dc:description", "itunes:summary", "itunes:subtitle":
+            beginTextConstruct(.summary, scope: .entry, attributes: attributes, base: base, language: language, priority: 1)
+        case "content:encoded", "atom:content", "xhtml:body", "xhtml:div", "fullitem":
+            beginContent(name: name, attributes: attributes, base: base, language: language)
+        case "link":
+            beginCapture(.link, scope: .entry, type: .text, base: base, language: language)
+        case "atom:link":
+            addAtomLink(attributes, scope: .entry, base: base)
+        case "guid":
+            let permalink = attributes.first { $0.name == "isPermaLink" }?.value.trimmed().lowercased()
+            entryGuidIsPermalink = permalink != "false"
+            beginCapture(.guid, scope: .entry, type: .text, base: base, language: language)
+        case "atom:id":
+            beginCapture(.id, scope: .entry, type: .text, base: base, language: language)
+        case "pubDate", "atom:published", "atom:issued":
+            beginCapture(.published, scope: .entry, type: .text, base: base, language: language, priority: 0)
+        case "dc:date", "dcterms:issued", "dcterms:created", "atom:created":
+            beginCapture(.published, scope: .entry, type: .text, base: base, language: language, priority: 1)
+        case "atom:updated", "atom:modified", "dcterms:modified", "lastBuildDate":
+            beginCapture(.updated, scope: .entry, type: .text, base: base, language: language)
+        case "author", "managingEditor":
+            beginCapture(.author, scope: .entry, type: .text, base: base, language: language, priority: 0)
+        case "dc:creator", "dc:author":
+            beginCapture(.author, scope: .entry, type: .text, base: base, language: language, priority: 1)
+        case "itunes:author":
+            beginCapture(.author, scope: .entry, type: .text, base: base, language: language, priority: 2)
+        case "atom:author":
+            person = Person()
+            return .person(.entry)
+        case "category", "dc:subject", "atom:category", "itunes:category":
+            return openCategory(name: name, attributes: attributes, scope: .entry, base: base, language: language)
+        case "enclosure":
+            addEnclosure(attributes, base: base)
+        case "comments":
+            beginCapture(.comments, scope: .entry, type: .text, base: base, language: language)
+        case "source":
+            if let url = attributes.first(where: { $0.name == "url" })?.value {
+                entry.source = Source(title: entry.source?.title, link: URLResolver.resolve(url.trimmed(), against: base))
+            }
+            beginCapture(.sourceTitle, scope: .source, type: .text, base: base, language: language)
+        case "atom:source":
+            return .atomSource
+        default:
+            return .ignored
+        }
+        return .ignored
+    }
+
+    private func openCategory(name: String, attributes: [Attribute], scope: Scope, base: String?, language: String?) -> Context {
+        switch name {
+        case "atom:category":
+            let term = attributes.first { $0.name == "term" }?.value
+            let scheme = attributes.first { $0.name == "scheme" }?.value
+            let label = attributes.first { $0.name == "label" }?.value
+            if term != nil || label != nil {
+                appendCategory(Category(term: term, scheme: scheme?.nilIfEmpty, label: label), scope: scope)
+            } else {
+                // Atom 0.3 and mislabelled feeds put the term in the text.
+                beginCapture(.category, scope: scope, type: .text, base: base, language: language)
+                capture?.attributes["scheme"] = scheme
+            }
+        case "itunes:category":
+            if let text = attributes.first(where: { $0.name == "text" })?.value {
+                appendCategory(Category(term: text, scheme: "http://www.itunes.com/"), scope: scope)
+            }
+        default:
+            beginCapture(.category, scope: scope, type: .text, base: base, language: language)
+            if let domain = attributes.first(where: { $0.name == "domain" })?.value {
+                capture?.attributes["scheme"] = domain
+            }
+        }
+        return .ignored
+    }
+
+    private func startEntry(attributes: [Attribute]) {
+        entry = Entry()
+        isInEntry = true
+        entryGuid = nil
+        entryGuidIsPermalink = false
+        if let about = attributes.first(where: { $0.name == "rdf:about" })?.value {
+            entry.id = about
+        }
+        for key in priorities.keys where key.scope != .feed {
+            priorities[key] = nil
+        }
+    }
+
+    private func addAtomLink(_ attributes: [Attribute], scope: Scope, base: String?) {
+        var values: [String: String] = [:]
+        for attribute in attributes { values[attribute.name] = attribute.value }
+        guard let rawHref = values["href"] else { return }
+        let href = URLResolver.resolve(rawHref.trimmed(), against: base)
+        let rel = values["rel"]?.trimmed().nilIfEmpty ?? "alternate"
+        let link = Link(
+            href: href, rel: rel, type: values["type"]?.nilIfEmpty, title: values["title"]?.nilIfEmpty,
+            hreflang: values["hreflang"]?.nilIfEmpty, length: values["length"].flatMap { Int($0.trimmed()) })
+        switch scope {
+        case .feed:
+            feed.links = (feed.links ?? []) + [link]
+            if rel == "alternate", feed.link == nil { feed.link = href }
+        case .entry:
+            entry.links = (entry.links ?? []) + [link]
+            if rel == "alternate", entry.link == nil { entry.link = href }
+            if rel == "enclosure" {
+                entry.enclosures = (entry.enclosures ?? []) + [Enclosure(url: href, type: link.type, length: link.length)]
+            }
+        case .source:
+            if rel == "alternate", entry.source?.link == nil {
+                entry.source = Source(title: entry.source?.title, link: href)
+            }
+        }
+    }
+
+    private func addEnclosure(_ attributes: [Attribute], base: String?) {
+        guard let url = attributes.first(where: { $0.name == "url" })?.value.trimmed(), !url.isEmpty else { return }
+        let type = attributes.first { $0.name == "type" }?.value.trimmed().nilIfEmpty
+        let length = attributes.first { $0.name == "length" }.flatMap { Int($0.value.trimmed()) }
+        entry.enclosures = (entry.enclosures ?? []) + [Enclosure(url: URLResolver.resolve(url, against: base), type: type, length: length)]
+    }
+
+    // MARK: - Captures
+
+    private func beginCapture(_ field: Field, scope: Scope, type: TextType, base: String?, language: String?, priority: Int = 0) {
+        let key = PriorityKey(field: field, scope: scope)
+        if let best = priorities[key], best < priority, field != .author {
+            return
+        }
+        if field == .author, let best = priorities[key], best < priority {
+            return
+        }
+        capture = Capture(field: field, scope: scope, depth: stack.count, type: type, base: base, language: language)
+        capture?.attributes["priority"] = String(priority)
+    }
+
+    /// Starts a text construct: Atom's `type`/`mode` attributes decide how to read it; RSS text
+    /// is HTML in descriptions and guessed elsewhere.
+    private func beginTextConstruct(_ field: Field, scope: Scope, attributes: [Attribute], base: String?, language: String?, priority: Int = 0) {
+        let typeAttribute = attributes.first { $0.name == "type" }?.value.trimmed().lowercased()
+        let mode = attributes.first { $0.name == "mode" }?.value.trimmed().lowercased()
+        var type: TextType
+        var guesses = false
+        if format == .atom || typeAttribute != nil {
+            type = Self.textType(typeAttribute, isAtom03: isAtom03)
+            if isAtom03, mode == "xml" || (mode == nil && typeAttribute?.contains("html") == true) {
+                type = typeAttribute == "text/plain" ? .text : (type == .text ? .html : type)
+            }
+        } else if field == .summary || field == .subtitle {
+            type = .html
+        } else {
+            type = .text
+            guesses = true
+        }
+        beginCapture(field, scope: scope, type: type, base: base, language: language, priority: priority)
+        guard capture != nil else { return }
+        capture?.isBase64 = mode == "base64"
+        capture?.guessesHTML = guesses
+    }
+
+    private func beginContent(name: String, attributes: [Attribute], base: String?, language: String?) {
+        if name == "atom:content" {
+            let typeAttribute = attributes.first { $0.name == "type" }?.value.trimmed().lowercased()
+            let mode = attributes.first { $0.name == "mode" }?.value.trimmed().lowercased()
+            var type = Self.textType(typeAttribute, isAtom03: isAtom03)
+            if isAtom03, mode == "xml", type == .text { type = .html }
+            capture = Capture(field: .content, scope: .entry, depth: stack.count, type: type, base: base, language: language)
+            capture?.isBase64 = mode == "base64"
+            if let src = attributes.first(where: { $0.name == "src" })?.value {
+                capture?.attributes["src"] = URLResolver.resolve(src.trimmed(), against: base)
+            }
+        } else if name == "xhtml:body" || name == "xhtml:div" {
+            capture = Capture(field: .content, scope: .entry, depth: stack.count, type: .xhtml, base: base, language: language)
+            capture?.sawMarkup = true
+        } else {
+            capture = Capture(field: .content, scope: .entry, depth: stack.count, type: .html, base: base, language: language)
+        }
+    }
+
+    static func textType(_ attribute: String?, isAtom03: Bool) -> TextType {
+        guard let attribute else { return .text }
+        switch attribute {
+        case "text", "text/plain": return .text
+        case "html", "text/html": return .html
+        case "xhtml", "application/xhtml+xml": return .xhtml
+        default:
+            if attribute.hasSuffix("+xml") || attribute.hasSuffix("/xml") { return .xhtml }
+            return .text
+        }
+    }
+
+    private func appendMarkupStart(name: String, attributes: [Attribute], namespaceURI: String?) {
+        guard var current = capture else { return }
+        let isWrapper =
+            current.type == .xhtml && !current.sawElement && current.xhtmlWrapperDepth == nil
+            && name == "xhtml:div" && stack.count == current.depth + 1
+            && current.buffer.allSatisfy(DocumentDecoder.isXMLSpace)
+        current.sawElement = true
+        if isWrapper {
+            current.xhtmlWrapperDepth = stack.count
+            current.buffer.removeAll()
+            capture = current
+            return
+        }
+        if !current.sawMarkup, current.xhtmlWrapperDepth == nil {
+            // Text before the first element arrived unescaped; escape it now it is markup.
+            let text = current.buffer
+            current.buffer = []
+            text.withUnsafeBufferPointer { HTMLEscaping.appendEscapedText($0, to: &current.buffer) }
+        }
+        current.sawMarkup = true
+        let local = Self.markupName(name)
+        current.buffer.append(UInt8(ascii: "<"))
+        current.buffer.append(contentsOf: local.utf8)
+        for attribute in attributes where !attribute.name.hasPrefix("xmlns") {
+            current.buffer.append(UInt8(ascii: " "))
+            current.buffer.append(contentsOf: Self.markupName(attribute.name).utf8)
+            current.buffer.append(contentsOf: "=\"".utf8)
+            HTMLEscaping.appendEscapedAttribute(attribute.value, to: &current.buffer)
+            current.buffer.append(UInt8(ascii: "\""))
+        }
+        if HTMLSanitizer.voidElements.contains(local.lowercased()) {
+            current.buffer.append(contentsOf: " />".utf8)
+        } else {
+            current.buffer.append(UInt8(ascii: ">"))
+        }
+        capture = current
+    }
+
+    private func appendMarkupEnd(name: String, capture current: inout Capture) {
+        if let wrapper = current.xhtmlWrapperDepth, wrapper == stack.count {
+            return
+        }
+        let local = Self.markupName(name)
+        guard !HTMLSanitizer.voidElements.contains(local.lowercased()) else { return }
+        current.buffer.append(contentsOf: "</".utf8)
+        current.buffer.append(contentsOf: local.utf8)
+        current.buffer.append(UInt8(ascii: ">"))
+    }
+
+    /// Markup names lose the XHTML prefix; other namespaces keep the prefix they were matched on.
+    static func markupName(_ name: String) -> String {
+        if name.hasPrefix("xhtml:") { return String(name.dropFirst(6)) }
+        if name.hasPrefix("{") { return String(name[name.index(after: name.lastIndex(of: "}")!)...]) }
+        return name
+    }
+
+    // MARK: - Finishing values
+
+    private func finish(_ capture: inout Capture) {
+        var raw = String(decoding: capture.buffer, as: UTF8.self)
+        var type = capture.type
+        if capture.isBase64 {
+            raw = Base64.decodeToString(raw.filter { !$0.isWhitespace }) ?? raw
+        }
+        if capture.sawMarkup, type == .text {
+            type = .html
+        }
+        let trimmed = raw.trimmed()
+        if capture.guessesHTML, HTMLSanitizer.looksLikeHTML(trimmed) {
+            type = .html
+        }
+        let value: String
+        switch type {
+        case .text: value = trimmed
+        case .html, .xhtml: value = HTMLSanitizer.sanitize(trimmed, base: capture.base)
+        }
+        assign(value, type: type, capture: capture)
+    }
+
+    private func assign(_ value: String, type: TextType, capture: Capture) {
+        let scope = capture.scope
+        let priority = Int(capture.attributes["priority"] ?? "0") ?? 0
+        let key = PriorityKey(field: capture.field, scope: scope)
+        let previousPriority = priorities[key]
+        priorities[key] = min(previousPriority ?? priority, priority)
+        let replaces = previousPriority.map { priority < $0 } ?? true
+        switch capture.field {
+        case .title:
+            if scope == .feed {
+                if replaces || feed.title == nil { (feed.title, feed.titleType) = (value, type) }
+            } else if replaces || entry.title == nil {
+                entry.title = value
+                entry.titleType = type
+            }
+        case .subtitle:
+            if replaces || feed.subtitle == nil { (feed.subtitle, feed.subtitleType) = (value, type) }
+        case .summary:
+            if replaces || entry.summary == nil {
+                entry.summary = value
+                entry.summaryType = type
+            }
+        case .content:
+            if let src = capture.attributes["src"], value.isEmpty {
+                entry.links = (entry.links ?? []) + [Link(href: src, rel: "alternate")]
+                if entry.link == nil { entry.link = src }
+                return
+            }
+            let content = Content(value: value, type: type, language: capture.language?.nilIfEmpty, base: capture.base)
+            entry.content = (entry.content ?? []) + [content]
+        case .link:
+            let href = URLResolver.resolve(value, against: capture.base)
+            guard !value.isEmpty else { return }
+            if scope == .feed {
+                if feed.link == nil { feed.link = href }
+                if !(feed.links ?? []).contains(where: { $0.href == href }) {
+                    feed.links = (feed.links ?? []) + [Link(href: href, rel: "alternate")]
+                }
+            } else {
+                if entry.link == nil || (entry.links ?? []).allSatisfy({ $0.href != entry.link }) {
+                    entry.link = href
+                }
+                if !(entry.links ?? []).contains(where: { $0.href == href }) {
+                    entry.links = (entry.links ?? []) + [Link(href: href, rel: "alternate")]
+                }
+            }
+        case .id:
+            if scope == .feed { feed.id = value } else { entry.id = value }
+        case .guid:
+            entry.id = value
+            entryGuid = entryGuidIsPermalink ? URLResolver.resolve(value, against: capture.base) : nil
+        case .language:
+            feed.language = value
+        case .rights:
+            if replaces || feed.rights == nil { feed.rights = value }
+        case .generator:
+            feed.generator = value
+        case .published, .updated:
+            guard let date = DateParser.parse(value) else {
+                if !value.isEmpty { notes.append("unreadable date '\(value.prefix(60))'") }
+                return
+            }
+            if date.assumedUTC { notes.append("date '\(value.prefix(60))' has no time zone; read as UTC") }
+            let isPublished = capture.field == .published
+            if scope == .feed {
+                if isPublished { if replaces || feed.published == nil { feed.published = date.timestamp } } else if feed.updated == nil { feed.updated = date.timestamp }
+            } else {
+                if isPublished { if replaces || entry.published == nil { entry.published = date.timestamp } } else if entry.updated == nil { entry.updated = date.timestamp }
+            }
+        case .author:
+            guard !value.isEmpty else { return }
+            let author = Self.person(fromRSS: value)
+            if scope == .feed {
+                feed.authors = (replaces ? [] : (feed.authors ?? [])) + [author]
+            } else {
+                entry.authors = (replaces ? [] : (entry.authors ?? [])) + [author]
+            }
+        case .personName: person?.name = value
+        case .personEmail: person?.email = value
+        case .personURI: person?.uri = URLResolver.resolve(value, against: capture.base)
+        case .category:
+            guard !value.isEmpty else { return }
+            appendCategory(Category(term: value, scheme: capture.attributes["scheme"]?.nilIfEmpty), scope: scope)
+        case .ttl:
+            if let minutes = Int(value) { feed.ttl = minutes }
+        case .comments:
+            entry.comments = URLResolver.resolve(value, against: capture.base)
+        case .sourceTitle:
+            entry.source = Source(title: value, link: entry.source?.link)
+        case .imageURL:
+            feed.image = Image(url: URLResolver.resolve(value, against: capture.base), title: feed.image?.title, link: feed.image?.link)
+        case .imageTitle:
+            feed.image = Image(url: feed.image?.url, title: value, link: feed.image?.link)
+        case .imageLink:
+            feed.image = Image(url: feed.image?.url, title: feed.image?.title, link: URLResolver.resolve(value, against: capture.base))
+        case .logo:
+            if replaces || feed.image?.url == nil {
+                feed.image = Image(url: URLResolver.resolve(value, against: capture.base), title: feed.image?.title, link: feed.image?.link)
+            }
+        }
+    }
+
+    private func appendCategory(_ category: Category, scope: Scope) {
+        switch scope {
+        case .feed: feed.categories = (feed.categories ?? []) + [category]
+        case .entry: entry.categories = (entry.categories ?? []) + [category]
+        case .source: break
+        }
+    }
+
+    /// Splits RSS's `jo@example.org (Jo Doe)` and `Jo Doe <jo@example.org>` into their parts.
+    static func person(fromRSS text: String) -> Person {
+        if let open = text.firstIndex(of: "("), text.hasSuffix(")") {
+            let before = text[..<open].trimmed()
+            let inside = text[text.index(after: open)..<text.index(before: text.endIndex)].trimmed()
+            if before.contains("@"), !before.contains(" ") {
+                return Person(name: inside.nilIfEmpty, email: before)
+            }
+        }
+        if let open = text.firstIndex(of: "<"), text.hasSuffix(">") {
+            let before = text[..<open].trimmed()
+            let inside = text[text.index(after: open)..<text.index(before: text.endIndex)].trimmed()
+            if inside.contains("@") {
+                return Person(name: before.nilIfEmpty, email: inside)
+            }
+        }
+        if text.contains("@"), !text.contains(" ") {
+            return Person(email: text.hasPrefix("mailto:") ? String(text.dropFirst(7)) : text)
+        }
+        return Person(name: text)
+    }
+
+    // MARK: - Closing elements
+
+    private func close(_ frame: Frame) {
+        switch frame.context {
+        case .item:
+            guard isInEntry else { return }
+            endEntry()
+        case .person(let scope):
+            guard let finished = person, !finished.isEmpty else { return }
+            person = nil
+            switch scope {
+            case .feed: feed.authors = (feed.authors ?? []) + [finished]
+            case .entry: entry.authors = (entry.authors ?? []) + [finished]
+            case .source: break
+            }
+        default:
+            break
+        }
+    }
+
+    private func endEntry() {
+        if entry.link == nil, let guid = entryGuid {
+            entry.link = guid
+            entry.links = (entry.links ?? []) + [Link(href: guid, rel: "alternate")]
+        }
+        entries.append(entry)
+        entry = Entry()
+        isInEntry = false
+    }
+
+    /// The feed, once the document has ended.
+    func result(encoding: String, problems extra: [String]) -> ParsedFeed? {
+        guard let format else { return nil }
+        if isInEntry {
+            // A truncated document: keep the entry that was being read.
+            endEntry()
+        }
+        let errors = extra + problems
+        return ParsedFeed(
+            format: format, version: version, bozo: !errors.isEmpty, problems: errors + notes, encoding: encoding, feed: feed,
+            entries: entries)
+    }
+}
+
+extension StringProtocol {
+    func trimmed() -> String {
+        let scalars = unicodeScalars
+        guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }) else { return "" }
+        let last = scalars.lastIndex { !$0.properties.isWhitespace }!
+        return String(String.UnicodeScalarView(scalars[first...last]))
+    }
+}
+
+extension String {
+    var nilIfEmpty: String? { isEmpty ? nil : self }
+}

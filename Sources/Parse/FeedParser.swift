@@ -1,0 +1,240 @@
+import AINewsCore
+import CLibXML2
+
+/// Why a document could not be read as a feed at all. A feed that is merely broken still parses
+/// (with `bozo` set); these are for input that is no feed.
+public enum FeedParseError: Error, Equatable, CustomStringConvertible {
+    case empty
+    case notAFeed(String)
+    case binary
+    case tooLarge(limit: Int)
+    case tooDeep(limit: Int)
+    case invalidJSONFeed(String)
+
+    public var description: String {
+        switch self {
+        case .empty: return "not a feed: the document is empty"
+        case .notAFeed(let reason): return "not a feed: \(reason)"
+        case .binary: return "not a feed: binary data"
+        case .tooLarge(let limit): return "document larger than the \(limit)-byte limit"
+        case .tooDeep(let limit): return "elements nest deeper than the limit of \(limit)"
+        case .invalidJSONFeed(let reason): return "not a feed: \(reason)"
+        }
+    }
+}
+
+/// Parses RSS 0.90–2.0, RSS 1.0 (RDF), Atom 0.3/1.0 and JSON Feed 1.0/1.1 into a `ParsedFeed`.
+///
+/// Bytes can arrive in chunks (`append(_:)`, then `finish()`), so the fetcher streams a response
+/// body straight in; `parse(_:)` does both for a whole document. XML goes through libxml2's SAX2
+/// push parser in recover mode after `DocumentDecoder` (to UTF-8) and `XMLRepair` (entities,
+/// control characters); JSON is gathered and decoded at the end.
+///
+/// ```swift
+/// let feed = try FeedParser(configuration: .init(baseURL: "https://example.org/feed")).parse(bytes)
+/// print(feed.entries.map(\.title))
+/// ```
+public final class FeedParser {
+    public struct Configuration: Sendable {
+        /// The document's own location, which relative links resolve against.
+        public var baseURL: String?
+        /// The HTTP Content-Type, whose charset wins over the XML declaration.
+        public var contentType: String?
+        /// The most input bytes accepted; past it, parsing stops with `.tooLarge`.
+        public var maxInputBytes: Int
+        /// The deepest element nesting accepted.
+        public var maxDepth: Int
+
+        public init(baseURL: String? = nil, contentType: String? = nil, maxInputBytes: Int = 32 << 20, maxDepth: Int = 200) {
+            self.baseURL = baseURL
+            self.contentType = contentType
+            self.maxInputBytes = maxInputBytes
+            self.maxDepth = maxDepth
+        }
+    }
+
+    private let configuration: Configuration
+    private var decoder: DocumentDecoder
+    private var repair = XMLRepair()
+    private let builder: FeedBuilder
+    private var parser: XMLPushParser?
+    private var jsonBytes: [UInt8] = []
+    private var inputCount = 0
+    private var sawNonSpace = false
+    private var sawBinary = false
+    private var errors: [String] = []
+    private var decoded: [UInt8] = []
+    private var repaired: [UInt8] = []
+
+    public init(configuration: Configuration = Configuration()) {
+        self.configuration = configuration
+        decoder = DocumentDecoder(httpCharset: Self.charset(in: configuration.contentType))
+        builder = FeedBuilder(documentBase: configuration.baseURL, maxDepth: configuration.maxDepth)
+    }
+
+    deinit {
+        decoder.close()
+    }
+
+    /// Parses a whole document.
+    public func parse(_ bytes: [UInt8]) throws -> ParsedFeed {
+        try append(bytes)
+        return try finish()
+    }
+
+    /// Feeds the next chunk of the document.
+    public func append(_ bytes: [UInt8]) throws {
+        try bytes.withUnsafeBytes { try append($0) }
+    }
+
+    /// Feeds the next chunk of the document without copying it.
+    public func append(_ bytes: UnsafeRawBufferPointer) throws {
+        inputCount += bytes.count
+        guard inputCount <= configuration.maxInputBytes else {
+            throw FeedParseError.tooLarge(limit: configuration.maxInputBytes)
+        }
+        try process(bytes, isFinal: false)
+    }
+
+    /// Ends the document and returns the feed.
+    public func finish() throws -> ParsedFeed {
+        try process(UnsafeRawBufferPointer(start: nil, count: 0), isFinal: true)
+        guard sawNonSpace else { throw FeedParseError.empty }
+        if decoder.kind == .json {
+            var feed = try JSONFeedParser.parse(jsonBytes, baseURL: configuration.baseURL)
+            feed.encoding = decoder.encodingName
+            feed.problems = decoder.problems + feed.problems
+            feed.bozo = feed.bozo || !decoder.problems.isEmpty
+            return feed
+        }
+        if builder.isTooDeep { throw FeedParseError.tooDeep(limit: configuration.maxDepth) }
+        if let rejection = builder.rejection { throw FeedParseError.notAFeed(rejection) }
+        guard let feed = builder.result(encoding: decoder.encodingName, problems: decoder.problems + repair.problems + errors) else {
+            if sawBinary { throw FeedParseError.binary }
+            throw FeedParseError.notAFeed(errors.first.map { "no XML root element (\($0))" } ?? "no XML root element")
+        }
+        return feed
+    }
+
+    private func process(_ bytes: UnsafeRawBufferPointer, isFinal: Bool) throws {
+        decoded.removeAll(keepingCapacity: true)
+        decoder.decode(bytes, isFinal: isFinal, into: &decoded)
+        guard decoder.isDecided else { return }
+        if !sawNonSpace, decoded.contains(where: { !DocumentDecoder.isXMLSpace($0) }) {
+            sawNonSpace = true
+            sawBinary = decoded.prefix(512).contains { $0 == 0 }
+        }
+        if decoder.kind == .json {
+            jsonBytes.append(contentsOf: decoded)
+            return
+        }
+        repaired.removeAll(keepingCapacity: true)
+        repair.repair(decoded, isFinal: isFinal, into: &repaired)
+        if parser == nil {
+            guard !repaired.isEmpty || isFinal else { return }
+            var handler = Self.makeHandler()
+            parser = XMLPushParser(handler: &handler, userData: Unmanaged.passUnretained(self).toOpaque())
+        }
+        repaired.withUnsafeBufferPointer { parser!.push($0, isFinal: isFinal) }
+        if builder.isTooDeep { throw FeedParseError.tooDeep(limit: configuration.maxDepth) }
+        if let rejection = builder.rejection { throw FeedParseError.notAFeed(rejection) }
+    }
+
+    static func charset(in contentType: String?) -> String? {
+        guard let contentType else { return nil }
+        for parameter in contentType.split(separator: ";").dropFirst() {
+            let parts = parameter.split(separator: "=", maxSplits: 1)
+            if parts.count == 2, parts[0].trimmed().lowercased() == "charset" {
+                return parts[1].trimmed()
+            }
+        }
+        return nil
+    }
+
+    // MARK: - SAX callbacks
+
+    fileprivate func noteError(_ message: String, line: Int) {
+        if errors.count < 20 {
+            errors.append("line \(line): \(message)")
+        }
+    }
+
+    fileprivate var feedBuilder: FeedBuilder { builder }
+
+    fileprivate func stop() {
+        if let context = parser?.rawContext { xmlStopParser(context) }
+    }
+
+    private static func makeHandler() -> xmlSAXHandler {
+        var handler = XMLPushParser.emptyHandler()
+        handler.startElementNs = { context, localName, prefix, uri, _, _, attributeCount, _, attributes in
+            guard let context, let localName else { return }
+            let parser = Unmanaged<FeedParser>.fromOpaque(context).takeUnretainedValue()
+            let uriText = uri.map { String(cString: $0) }
+            let name = FeedParser.canonicalName(localName: localName, prefix: prefix, uri: uriText)
+            var list: [FeedBuilder.Attribute] = []
+            if let attributes, attributeCount > 0 {
+                list.reserveCapacity(Int(attributeCount))
+                for index in 0..<Int(attributeCount) {
+                    let base = index * 5
+                    guard let attributeName = attributes[base], let start = attributes[base + 3], let end = attributes[base + 4] else { continue }
+                    let attributeURI = attributes[base + 2].map { String(cString: $0) }
+                    let key: String
+                    if attributeURI == nil, attributes[base + 1] == nil {
+                        key = String(cString: attributeName)
+                    } else {
+                        key = FeedParser.canonicalName(localName: attributeName, prefix: attributes[base + 1], uri: attributeURI)
+                    }
+                    var value = String(decoding: UnsafeBufferPointer(start: start, count: end - start), as: UTF8.self)
+                    if value.utf8.contains(UInt8(ascii: "&")) {
+                        // libxml2 keeps "&#38;" in attribute values when it does not substitute entities.
+                        value = value.replacingAll("&#38;", with: "&")
+                    }
+                    list.append(FeedBuilder.Attribute(name: key, value: value))
+                }
+            }
+            let builder = parser.feedBuilder
+            builder.startElement(name: name, attributes: list, namespaceURI: uriText)
+            if builder.rejection != nil || builder.isTooDeep { parser.stop() }
+        }
+        handler.endElementNs = { context, localName, prefix, uri in
+            guard let context, let localName else { return }
+            let parser = Unmanaged<FeedParser>.fromOpaque(context).takeUnretainedValue()
+            parser.feedBuilder.endElement(name: FeedParser.canonicalName(localName: localName, prefix: prefix, uri: uri.map { String(cString: $0) }))
+        }
+        handler.characters = { context, characters, length in
+            guard let context, let characters, length > 0 else { return }
+            let parser = Unmanaged<FeedParser>.fromOpaque(context).takeUnretainedValue()
+            parser.feedBuilder.characters(UnsafeBufferPointer(start: characters, count: Int(length)))
+        }
+        handler.cdataBlock = handler.characters
+        handler.serror = { context, error in
+            guard let context, let error else { return }
+            let parser = Unmanaged<FeedParser>.fromOpaque(context).takeUnretainedValue()
+            let message = error.pointee.message.map { String(cString: $0).trimmed() } ?? "XML error"
+            parser.noteError(message, line: Int(error.pointee.line))
+        }
+        return handler
+    }
+
+    private static func canonicalName(localName: UnsafePointer<xmlChar>, prefix: UnsafePointer<xmlChar>?, uri: String?) -> String {
+        let local = String(cString: localName)
+        let written = prefix.map { String(cString: $0) }
+        let canonical = Namespaces.prefix(uri: uri, writtenPrefix: written)
+        return canonical.isEmpty ? local : canonical + ":" + local
+    }
+}
+
+extension String {
+    func replacingAll(_ target: String, with replacement: String) -> String {
+        guard !target.isEmpty else { return self }
+        var result = ""
+        var rest = Substring(self)
+        while let range = rest.firstRange(of: target) {
+            result += rest[..<range.lowerBound]
+            result += replacement
+            rest = rest[range.upperBound...]
+        }
+        return result + rest
+    }
+}

@@ -1,0 +1,15 @@
+import ArgumentParser
+
+@main
+struct AINews: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ainews",
+        abstract: "Follow the news about AI models and turn it into a weekly newsletter.",
+        version: AINewsVersion.current,
+        subcommands: [Parse.self]
+    )
+}
+
+enum AINewsVersion {
+    static let current = "0.1.0"
+}

@@ -1,0 +1,1 @@
+print("ainewsd: the daemon is not built yet; see issue 6.")
