@@ -33,6 +33,7 @@ final class FeedBuilder {
     private var person: Person?
     private var priorities: [PriorityKey: Int] = [:]
     private var isAtom03 = false
+    private var rootLanguage: String?
     private var skippedDepth = 0
 
     init(documentBase: String?, maxDepth: Int) {
@@ -69,12 +70,13 @@ final class FeedBuilder {
         var xhtmlWrapperDepth: Int?
         var sawElement = false
         var attributes: [String: String] = [:]
+        var linkAttributes: [String: String] = [:]
     }
 
     enum Field: Hashable {
         case title, subtitle, summary, content, link, id, guid, language, rights, generator
         case published, updated, author, personName, personEmail, personURI, category, ttl, comments
-        case sourceTitle, imageURL, imageTitle, imageLink, logo
+        case sourceTitle, imageURL, imageTitle, imageLink, logo, atomLink, keywords
     }
 
     struct PriorityKey: Hashable {
@@ -83,8 +85,25 @@ final class FeedBuilder {
     }
 
     struct Attribute {
+        /// Canonical, lower-cased name (`xml:base`, `rdf:about`, `href`) for matching.
         var name: String
+        /// The name as written, for writing markup back out.
+        var written: String
         var value: String
+    }
+
+    /// Whether unprefixed elements are Atom's: a `<feed>` root in no namespace or an unknown one.
+    private var defaultNamespaceIsAtom = false
+
+    /// The matching key of an element or attribute: namespace mapped to its usual prefix, lower-cased.
+    func canonicalName(local: String, writtenPrefix: String?, uri: String?) -> String {
+        var prefix = Namespaces.prefix(uri: uri, writtenPrefix: writtenPrefix)
+        if prefix.isEmpty, defaultNamespaceIsAtom { prefix = "atom" }
+        if prefix.isEmpty, stack.isEmpty, writtenPrefix == nil, local.lowercased() == "feed" {
+            defaultNamespaceIsAtom = true
+            prefix = "atom"
+        }
+        return prefix.isEmpty ? local.lowercased() : prefix + ":" + local.lowercased()
     }
 
     private var currentDepth: Int { stack.count }
@@ -94,7 +113,11 @@ final class FeedBuilder {
 
     // MARK: - Events
 
-    func startElement(name: String, attributes: [Attribute], namespaceURI: String?) {
+    /// - Parameters:
+    ///   - name: the canonical key (`canonicalName`).
+    ///   - written: the name as written, or the local name for XHTML, for markup.
+    ///   - namespaces: the namespace declarations on the element, for markup outside XHTML.
+    func startElement(name: String, written: String, attributes: [Attribute], namespaceURI: String?, namespaces: [(String?, String)]) {
         if stack.count >= maxDepth {
             isTooDeep = true
             return
@@ -105,11 +128,11 @@ final class FeedBuilder {
             if attribute.name == "xml:base" {
                 base = URLResolver.resolve(attribute.value, against: base)
             } else if attribute.name == "xml:lang" {
-                language = attribute.value
+                language = attribute.value.trimmed().replacingAll("_", with: "-")
             }
         }
         if capture != nil {
-            appendMarkupStart(name: name, attributes: attributes, namespaceURI: namespaceURI)
+            appendMarkupStart(name: name, written: written, attributes: attributes, namespaces: namespaces)
             stack.append(Frame(context: .ignored, base: base, language: language))
             return
         }
@@ -117,7 +140,7 @@ final class FeedBuilder {
         stack.append(Frame(context: context, base: base, language: language))
     }
 
-    func endElement(name: String) {
+    func endElement(written: String) {
         guard let frame = stack.popLast() else { return }
         if var current = capture {
             if stack.count == current.depth {
@@ -125,7 +148,7 @@ final class FeedBuilder {
                 finish(&current)
                 return
             }
-            appendMarkupEnd(name: name, capture: &current)
+            appendMarkupEnd(written: written, capture: &current)
             capture = current
             return
         }
@@ -149,6 +172,7 @@ final class FeedBuilder {
         case .document:
             return openRoot(name: name, attributes: attributes, namespaceURI: namespaceURI)
         case .rssRoot:
+            if format == .rdf, namespaceURI?.lowercased() == Namespaces.rss090 { version = "0.90" }
             switch name {
             case "channel": return .channel
             case "item", "atom:entry":
@@ -195,26 +219,22 @@ final class FeedBuilder {
             format = .rss
             version = attributes.first { $0.name == "version" }?.value.trimmed().nilIfEmpty
             return .rssRoot
-        case "rdf:RDF":
+        case "rdf:rdf":
             format = .rdf
             version = "1.0"
             return .rssRoot
         case "atom:feed":
             format = .atom
-            isAtom03 = namespaceURI?.lowercased() == Namespaces.atom03
-            let declared = attributes.first { $0.name == "version" }?.value.trimmed()
-            version = isAtom03 ? (declared ?? "0.3") : "1.0"
-            return .channel
-        case "feed":
-            // Atom without its namespace: trust a version attribute if there is one.
-            guard let declared = attributes.first(where: { $0.name == "version" })?.value.trimmed() else {
-                rejection = "root element <feed> is in no Atom namespace"
-                return .ignored
+            let declared = attributes.first { $0.name == "version" }?.value.trimmed().nilIfEmpty
+            switch namespaceURI?.lowercased() {
+            case Namespaces.atom10: version = "1.0"
+            case Namespaces.atom03: version = declared ?? "0.3"
+            default:
+                version = declared
+                notes.append("<feed> is in no Atom namespace; read as Atom")
             }
-            format = .atom
-            isAtom03 = declared.hasPrefix("0.")
-            version = declared
-            notes.append("<feed> has no Atom namespace; read as Atom \(declared)")
+            isAtom03 = version?.hasPrefix("0.") == true
+            rootLanguage = attributes.first { $0.name == "xml:lang" }?.value
             return .channel
         case "channel":
             format = .rss
@@ -235,7 +255,7 @@ final class FeedBuilder {
             return .item
         case "image":
             return .image
-        case "textinput", "textInput":
+        case "textinput":
             return .ignored
         case "title", "atom:title", "dc:title":
             beginTextConstruct(.title, scope: .feed, attributes: attributes, base: base, language: language, priority: name == "dc:title" ? 1 : 0)
@@ -255,17 +275,17 @@ final class FeedBuilder {
             beginTextConstruct(.rights, scope: .feed, attributes: attributes, base: base, language: language, priority: name == "dc:rights" ? 1 : 0)
         case "generator", "atom:generator":
             beginCapture(.generator, scope: .feed, type: .text, base: base, language: language)
-        case "admin:generatorAgent":
+        case "admin:generatoragent":
             if let resource = attributes.first(where: { $0.name == "rdf:resource" })?.value, feed.generator == nil {
                 feed.generator = resource
             }
-        case "pubDate", "atom:published", "atom:issued":
+        case "pubdate", "atom:published", "atom:issued":
             beginCapture(.published, scope: .feed, type: .text, base: base, language: language, priority: 0)
         case "dc:date", "dcterms:issued", "dcterms:created":
             beginCapture(.published, scope: .feed, type: .text, base: base, language: language, priority: 1)
-        case "lastBuildDate", "atom:updated", "atom:modified", "dcterms:modified":
+        case "lastbuilddate", "atom:updated", "atom:modified", "dcterms:modified":
             beginCapture(.updated, scope: .feed, type: .text, base: base, language: language)
-        case "managingEditor", "author":
+        case "managingeditor", "author":
             beginCapture(.author, scope: .feed, type: .text, base: base, language: language, priority: 0)
         case "dc:creator", "dc:author":
             beginCapture(.author, scope: .feed, type: .text, base: base, language: language, priority: 1)
@@ -274,8 +294,10 @@ final class FeedBuilder {
         case "atom:author":
             person = Person()
             return .person(.feed)
-        case "category", "dc:subject", "atom:category", "itunes:category":
+        case "category", "dc:subject", "atom:category", "itunes:category", "media:category":
             return openCategory(name: name, attributes: attributes, scope: .feed, base: base, language: language)
+        case "itunes:keywords", "media:keywords":
+            beginCapture(.keywords, scope: .feed, type: .text, base: base, language: language)
         case "atom:logo":
             beginCapture(.logo, scope: .feed, type: .text, base: base, language: language, priority: 0)
         case "atom:icon":
@@ -307,18 +329,18 @@ final class FeedBuilder {
         case "atom:link":
             addAtomLink(attributes, scope: .entry, base: base)
         case "guid":
-            let permalink = attributes.first { $0.name == "isPermaLink" }?.value.trimmed().lowercased()
+            let permalink = attributes.first { $0.name == "ispermalink" }?.value.trimmed().lowercased()
             entryGuidIsPermalink = permalink != "false"
             beginCapture(.guid, scope: .entry, type: .text, base: base, language: language)
         case "atom:id":
             beginCapture(.id, scope: .entry, type: .text, base: base, language: language)
-        case "pubDate", "atom:published", "atom:issued":
+        case "pubdate", "atom:published", "atom:issued":
             beginCapture(.published, scope: .entry, type: .text, base: base, language: language, priority: 0)
         case "dc:date", "dcterms:issued", "dcterms:created", "atom:created":
             beginCapture(.published, scope: .entry, type: .text, base: base, language: language, priority: 1)
-        case "atom:updated", "atom:modified", "dcterms:modified", "lastBuildDate":
+        case "atom:updated", "atom:modified", "dcterms:modified", "lastbuilddate":
             beginCapture(.updated, scope: .entry, type: .text, base: base, language: language)
-        case "author", "managingEditor":
+        case "author", "managingeditor":
             beginCapture(.author, scope: .entry, type: .text, base: base, language: language, priority: 0)
         case "dc:creator", "dc:author":
             beginCapture(.author, scope: .entry, type: .text, base: base, language: language, priority: 1)
@@ -327,8 +349,12 @@ final class FeedBuilder {
         case "atom:author":
             person = Person()
             return .person(.entry)
-        case "category", "dc:subject", "atom:category", "itunes:category":
+        case "category", "dc:subject", "atom:category", "itunes:category", "media:category":
             return openCategory(name: name, attributes: attributes, scope: .entry, base: base, language: language)
+        case "itunes:keywords", "media:keywords":
+            beginCapture(.keywords, scope: .entry, type: .text, base: base, language: language)
+        case "media:title":
+            beginTextConstruct(.title, scope: .entry, attributes: attributes, base: base, language: language, priority: 2)
         case "enclosure":
             addEnclosure(attributes, base: base)
         case "comments":
@@ -365,8 +391,10 @@ final class FeedBuilder {
             }
         default:
             beginCapture(.category, scope: scope, type: .text, base: base, language: language)
-            if let domain = attributes.first(where: { $0.name == "domain" })?.value {
+            if let domain = attributes.first(where: { $0.name == "domain" || $0.name == "scheme" })?.value {
                 capture?.attributes["scheme"] = domain
+            } else if name == "media:category" {
+                capture?.attributes["scheme"] = "http://search.yahoo.com/mrss/category_schema"
             }
         }
         return .ignored
@@ -388,11 +416,21 @@ final class FeedBuilder {
     private func addAtomLink(_ attributes: [Attribute], scope: Scope, base: String?) {
         var values: [String: String] = [:]
         for attribute in attributes { values[attribute.name] = attribute.value }
-        guard let rawHref = values["href"] else { return }
+        guard let rawHref = values["href"] else {
+            // Some feeds put the URL in the text: read it, then add the link.
+            beginCapture(.atomLink, scope: scope, type: .text, base: base, language: nil)
+            capture?.linkAttributes = values
+            return
+        }
+        addAtomLink(values, href: rawHref, scope: scope, base: base)
+    }
+
+    private func addAtomLink(_ values: [String: String], href rawHref: String, scope: Scope, base: String?) {
         let href = URLResolver.resolve(rawHref.trimmed(), against: base)
         let rel = values["rel"]?.trimmed().nilIfEmpty ?? "alternate"
+        let type = values["type"]?.nilIfEmpty ?? (rel == "self" ? "application/atom+xml" : nil)
         let link = Link(
-            href: href, rel: rel, type: values["type"]?.nilIfEmpty, title: values["title"]?.nilIfEmpty,
+            href: href, rel: rel, type: type, title: values["title"]?.nilIfEmpty,
             hreflang: values["hreflang"]?.nilIfEmpty, length: values["length"].flatMap { Int($0.trimmed()) })
         switch scope {
         case .feed:
@@ -439,8 +477,10 @@ final class FeedBuilder {
         let mode = attributes.first { $0.name == "mode" }?.value.trimmed().lowercased()
         var type: TextType
         var guesses = false
+        var isBase64 = mode == "base64"
         if format == .atom || typeAttribute != nil {
             type = Self.textType(typeAttribute, isAtom03: isAtom03)
+            isBase64 = Self.isBinary(typeAttribute)
             if isAtom03, mode == "xml" || (mode == nil && typeAttribute?.contains("html") == true) {
                 type = typeAttribute == "text/plain" ? .text : (type == .text ? .html : type)
             }
@@ -452,7 +492,7 @@ final class FeedBuilder {
         }
         beginCapture(field, scope: scope, type: type, base: base, language: language, priority: priority)
         guard capture != nil else { return }
-        capture?.isBase64 = mode == "base64"
+        capture?.isBase64 = isBase64
         capture?.guessesHTML = guesses
     }
 
@@ -463,7 +503,7 @@ final class FeedBuilder {
             var type = Self.textType(typeAttribute, isAtom03: isAtom03)
             if isAtom03, mode == "xml", type == .text { type = .html }
             capture = Capture(field: .content, scope: .entry, depth: stack.count, type: type, base: base, language: language)
-            capture?.isBase64 = mode == "base64"
+            capture?.isBase64 = mode == "base64" || Self.isBinary(typeAttribute)
             if let src = attributes.first(where: { $0.name == "src" })?.value {
                 capture?.attributes["src"] = URLResolver.resolve(src.trimmed(), against: base)
             }
@@ -473,6 +513,12 @@ final class FeedBuilder {
         } else {
             capture = Capture(field: .content, scope: .entry, depth: stack.count, type: .html, base: base, language: language)
         }
+    }
+
+    /// Atom content of a MIME type that is neither text nor XML is base64 (RFC 4287, 4.1.3.3).
+    static func isBinary(_ attribute: String?) -> Bool {
+        guard let attribute, attribute.contains("/") else { return false }
+        return !attribute.hasPrefix("text/") && !attribute.hasSuffix("+xml") && !attribute.hasSuffix("/xml")
     }
 
     static func textType(_ attribute: String?, isAtom03: Bool) -> TextType {
@@ -487,10 +533,10 @@ final class FeedBuilder {
         }
     }
 
-    private func appendMarkupStart(name: String, attributes: [Attribute], namespaceURI: String?) {
+    private func appendMarkupStart(name: String, written: String, attributes: [Attribute], namespaces: [(String?, String)]) {
         guard var current = capture else { return }
         let isWrapper =
-            current.type == .xhtml && !current.sawElement && current.xhtmlWrapperDepth == nil
+            current.type == .xhtml && !isAtom03 && !current.sawElement && current.xhtmlWrapperDepth == nil
             && name == "xhtml:div" && stack.count == current.depth + 1
             && current.buffer.allSatisfy(DocumentDecoder.isXMLSpace)
         current.sawElement = true
@@ -507,17 +553,20 @@ final class FeedBuilder {
             text.withUnsafeBufferPointer { HTMLEscaping.appendEscapedText($0, to: &current.buffer) }
         }
         current.sawMarkup = true
-        let local = Self.markupName(name)
         current.buffer.append(UInt8(ascii: "<"))
-        current.buffer.append(contentsOf: local.utf8)
-        for attribute in attributes where !attribute.name.hasPrefix("xmlns") {
+        current.buffer.append(contentsOf: written.utf8)
+        var pairs = attributes.map { ($0.written, $0.value) }
+        for (prefix, uri) in namespaces where uri.lowercased() != "http://www.w3.org/1999/xhtml" {
+            pairs.append((prefix.map { "xmlns:" + $0 } ?? "xmlns", uri))
+        }
+        for (attributeName, value) in pairs {
             current.buffer.append(UInt8(ascii: " "))
-            current.buffer.append(contentsOf: Self.markupName(attribute.name).utf8)
+            current.buffer.append(contentsOf: attributeName.utf8)
             current.buffer.append(contentsOf: "=\"".utf8)
-            HTMLEscaping.appendEscapedAttribute(attribute.value, to: &current.buffer)
+            HTMLEscaping.appendEscapedAttribute(value, to: &current.buffer)
             current.buffer.append(UInt8(ascii: "\""))
         }
-        if HTMLSanitizer.voidElements.contains(local.lowercased()) {
+        if HTMLSanitizer.voidElements.contains(written.lowercased()) {
             current.buffer.append(contentsOf: " />".utf8)
         } else {
             current.buffer.append(UInt8(ascii: ">"))
@@ -525,22 +574,14 @@ final class FeedBuilder {
         capture = current
     }
 
-    private func appendMarkupEnd(name: String, capture current: inout Capture) {
+    private func appendMarkupEnd(written: String, capture current: inout Capture) {
         if let wrapper = current.xhtmlWrapperDepth, wrapper == stack.count {
             return
         }
-        let local = Self.markupName(name)
-        guard !HTMLSanitizer.voidElements.contains(local.lowercased()) else { return }
+        guard !HTMLSanitizer.voidElements.contains(written.lowercased()) else { return }
         current.buffer.append(contentsOf: "</".utf8)
-        current.buffer.append(contentsOf: local.utf8)
+        current.buffer.append(contentsOf: written.utf8)
         current.buffer.append(UInt8(ascii: ">"))
-    }
-
-    /// Markup names lose the XHTML prefix; other namespaces keep the prefix they were matched on.
-    static func markupName(_ name: String) -> String {
-        if name.hasPrefix("xhtml:") { return String(name.dropFirst(6)) }
-        if name.hasPrefix("{") { return String(name[name.index(after: name.lastIndex(of: "}")!)...]) }
-        return name
     }
 
     // MARK: - Finishing values
@@ -631,9 +672,9 @@ final class FeedBuilder {
             if date.assumedUTC { notes.append("date '\(value.prefix(60))' has no time zone; read as UTC") }
             let isPublished = capture.field == .published
             if scope == .feed {
-                if isPublished { if replaces || feed.published == nil { feed.published = date.timestamp } } else if feed.updated == nil { feed.updated = date.timestamp }
+                if isPublished { if replaces || priority == previousPriority { feed.published = date.timestamp } } else { feed.updated = date.timestamp }
             } else {
-                if isPublished { if replaces || entry.published == nil { entry.published = date.timestamp } } else if entry.updated == nil { entry.updated = date.timestamp }
+                if isPublished { if replaces || priority == previousPriority { entry.published = date.timestamp } } else { entry.updated = date.timestamp }
             }
         case .author:
             guard !value.isEmpty else { return }
@@ -653,6 +694,12 @@ final class FeedBuilder {
             if let minutes = Int(value) { feed.ttl = minutes }
         case .comments:
             entry.comments = URLResolver.resolve(value, against: capture.base)
+        case .atomLink:
+            if !value.isEmpty { addAtomLink(capture.linkAttributes, href: value, scope: scope, base: capture.base) }
+        case .keywords:
+            for keyword in value.split(separator: ",") where !keyword.trimmed().isEmpty {
+                appendCategory(Category(term: keyword.trimmed()), scope: scope)
+            }
         case .sourceTitle:
             entry.source = Source(title: value, link: entry.source?.link)
         case .imageURL:
@@ -678,22 +725,19 @@ final class FeedBuilder {
 
     /// Splits RSS's `jo@example.org (Jo Doe)` and `Jo Doe <jo@example.org>` into their parts.
     static func person(fromRSS text: String) -> Person {
-        if let open = text.firstIndex(of: "("), text.hasSuffix(")") {
-            let before = text[..<open].trimmed()
-            let inside = text[text.index(after: open)..<text.index(before: text.endIndex)].trimmed()
-            if before.contains("@"), !before.contains(" ") {
-                return Person(name: inside.nilIfEmpty, email: before)
+        for (open, close) in [("(", ")"), ("<", ">")] {
+            guard text.hasSuffix(close), let start = text.lastIndex(of: Character(open)) else { continue }
+            let outside = text[..<start].trimmed()
+            let inside = text[text.index(after: start)..<text.index(before: text.endIndex)].trimmed()
+            if inside.contains("@"), !inside.contains(" ") {
+                return Person(name: outside.nilIfEmpty, email: inside.strippingMailto())
             }
-        }
-        if let open = text.firstIndex(of: "<"), text.hasSuffix(">") {
-            let before = text[..<open].trimmed()
-            let inside = text[text.index(after: open)..<text.index(before: text.endIndex)].trimmed()
-            if inside.contains("@") {
-                return Person(name: before.nilIfEmpty, email: inside)
+            if outside.contains("@"), !outside.contains(" ") {
+                return Person(name: inside.nilIfEmpty, email: outside.strippingMailto())
             }
         }
         if text.contains("@"), !text.contains(" ") {
-            return Person(email: text.hasPrefix("mailto:") ? String(text.dropFirst(7)) : text)
+            return Person(email: text.strippingMailto())
         }
         return Person(name: text)
     }
@@ -735,6 +779,9 @@ final class FeedBuilder {
             // A truncated document: keep the entry that was being read.
             endEntry()
         }
+        if feed.language == nil, let rootLanguage = rootLanguage?.trimmed().nilIfEmpty {
+            feed.language = rootLanguage.replacingAll("_", with: "-")
+        }
         let errors = extra + problems
         return ParsedFeed(
             format: format, version: version, bozo: !errors.isEmpty, problems: errors + notes, encoding: encoding, feed: feed,
@@ -752,5 +799,9 @@ extension StringProtocol {
 }
 
 extension String {
+    func strippingMailto() -> String {
+        hasPrefix("mailto:") ? String(dropFirst(7)) : self
+    }
+
     var nilIfEmpty: String? { isEmpty ? nil : self }
 }

@@ -167,40 +167,55 @@ public final class FeedParser {
 
     private static func makeHandler() -> xmlSAXHandler {
         var handler = XMLPushParser.emptyHandler()
-        handler.startElementNs = { context, localName, prefix, uri, _, _, attributeCount, _, attributes in
+        handler.startElementNs = { context, localName, prefix, uri, namespaceCount, namespaces, attributeCount, _, attributes in
             guard let context, let localName else { return }
             let parser = Unmanaged<FeedParser>.fromOpaque(context).takeUnretainedValue()
+            let builder = parser.feedBuilder
             let uriText = uri.map { String(cString: $0) }
-            let name = FeedParser.canonicalName(localName: localName, prefix: prefix, uri: uriText)
+            let local = String(cString: localName)
+            let writtenPrefix = prefix.map { String(cString: $0) }
+            let name = builder.canonicalName(local: local, writtenPrefix: writtenPrefix, uri: uriText)
             var list: [FeedBuilder.Attribute] = []
             if let attributes, attributeCount > 0 {
                 list.reserveCapacity(Int(attributeCount))
                 for index in 0..<Int(attributeCount) {
                     let base = index * 5
                     guard let attributeName = attributes[base], let start = attributes[base + 3], let end = attributes[base + 4] else { continue }
-                    let attributeURI = attributes[base + 2].map { String(cString: $0) }
+                    let attributeLocal = String(cString: attributeName)
+                    let attributePrefix = attributes[base + 1].map { String(cString: $0) }
                     let key: String
-                    if attributeURI == nil, attributes[base + 1] == nil {
-                        key = String(cString: attributeName)
+                    if attributePrefix == nil {
+                        key = attributeLocal.lowercased()
                     } else {
-                        key = FeedParser.canonicalName(localName: attributeName, prefix: attributes[base + 1], uri: attributeURI)
+                        let attributeURI = attributes[base + 2].map { String(cString: $0) }
+                        key = Namespaces.prefix(uri: attributeURI, writtenPrefix: attributePrefix) + ":" + attributeLocal.lowercased()
                     }
                     var value = String(decoding: UnsafeBufferPointer(start: start, count: end - start), as: UTF8.self)
                     if value.utf8.contains(UInt8(ascii: "&")) {
                         // libxml2 keeps "&#38;" in attribute values when it does not substitute entities.
                         value = value.replacingAll("&#38;", with: "&")
                     }
-                    list.append(FeedBuilder.Attribute(name: key, value: value))
+                    let written = attributePrefix.map { $0 + ":" + attributeLocal } ?? attributeLocal
+                    list.append(FeedBuilder.Attribute(name: key, written: written, value: value))
                 }
             }
-            let builder = parser.feedBuilder
-            builder.startElement(name: name, attributes: list, namespaceURI: uriText)
+            var declarations: [(String?, String)] = []
+            if let namespaces, namespaceCount > 0 {
+                for index in 0..<Int(namespaceCount) {
+                    guard let declaredURI = namespaces[index * 2 + 1] else { continue }
+                    declarations.append((namespaces[index * 2].map { String(cString: $0) }, String(cString: declaredURI)))
+                }
+            }
+            let written = FeedParser.writtenName(local: local, prefix: writtenPrefix, uri: uriText)
+            builder.startElement(name: name, written: written, attributes: list, namespaceURI: uriText, namespaces: declarations)
             if builder.rejection != nil || builder.isTooDeep { parser.stop() }
         }
         handler.endElementNs = { context, localName, prefix, uri in
             guard let context, let localName else { return }
             let parser = Unmanaged<FeedParser>.fromOpaque(context).takeUnretainedValue()
-            parser.feedBuilder.endElement(name: FeedParser.canonicalName(localName: localName, prefix: prefix, uri: uri.map { String(cString: $0) }))
+            let written = FeedParser.writtenName(
+                local: String(cString: localName), prefix: prefix.map { String(cString: $0) }, uri: uri.map { String(cString: $0) })
+            parser.feedBuilder.endElement(written: written)
         }
         handler.characters = { context, characters, length in
             guard let context, let characters, length > 0 else { return }
@@ -217,11 +232,11 @@ public final class FeedParser {
         return handler
     }
 
-    private static func canonicalName(localName: UnsafePointer<xmlChar>, prefix: UnsafePointer<xmlChar>?, uri: String?) -> String {
-        let local = String(cString: localName)
-        let written = prefix.map { String(cString: $0) }
-        let canonical = Namespaces.prefix(uri: uri, writtenPrefix: written)
-        return canonical.isEmpty ? local : canonical + ":" + local
+    /// How an element is written back out as markup: XHTML elements by their local name, others
+    /// as they were written.
+    fileprivate static func writtenName(local: String, prefix: String?, uri: String?) -> String {
+        guard let prefix, uri?.lowercased() != "http://www.w3.org/1999/xhtml" else { return local }
+        return prefix + ":" + local
     }
 }
 

@@ -31,7 +31,7 @@ public enum HTMLSanitizer {
     /// The sanitised form of `html`, with relative URLs resolved against `base`.
     public static func sanitize(_ html: String, base: String?) -> String {
         let bytes = Array(html.utf8)
-        guard bytes.contains(UInt8(ascii: "<")) else { return html }
+        guard bytes.contains(where: { $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: "&") }) else { return html }
         var output: [UInt8] = []
         output.reserveCapacity(bytes.count)
         var index = 0
@@ -40,13 +40,18 @@ public enum HTMLSanitizer {
         let count = bytes.count
         while index < count {
             let byte = bytes[index]
+            if byte == UInt8(ascii: "&") {
+                index = copyReference(bytes, at: index, into: &output, isSkipping: skipping != nil)
+                continue
+            }
             guard byte == UInt8(ascii: "<"), index + 1 < count else {
-                if skipping == nil { output.append(byte) }
+                if skipping == nil { output.append(contentsOf: byte == UInt8(ascii: "<") ? Array("&lt;".utf8) : [byte]) }
                 index += 1
                 continue
             }
             let next = bytes[index + 1]
-            if next == UInt8(ascii: "!") || next == UInt8(ascii: "?") {
+            if next == UInt8(ascii: "?") || (next == UInt8(ascii: "!") && index + 2 < count && (bytes[index + 2] == UInt8(ascii: "-") || isLetter(bytes[index + 2]) || bytes[index + 2] == UInt8(ascii: "[")))
+            {
                 index = skipDeclaration(bytes, from: index)
                 continue
             }
@@ -93,7 +98,7 @@ public enum HTMLSanitizer {
             }
             output.append(UInt8(ascii: "<"))
             output.append(contentsOf: tag.name.utf8)
-            for (name, value) in tag.attributes {
+            for (name, value) in tag.attributes.sorted(by: { $0.0 < $1.0 }) {
                 if name.hasPrefix("on") || name == "formaction" { continue }
                 var value = value
                 if urlAttributes.contains(name) {
@@ -116,6 +121,29 @@ public enum HTMLSanitizer {
             }
         }
         return String(decoding: output, as: UTF8.self)
+    }
+
+    /// Copies a character or entity reference as it is (`&#X61;` as `&#x61;`), or escapes a bare
+    /// `&`; returns the index after what it used.
+    private static func copyReference(_ bytes: [UInt8], at index: Int, into output: inout [UInt8], isSkipping: Bool) -> Int {
+        var end = index + 1
+        let isNumeric = end < bytes.count && bytes[end] == UInt8(ascii: "#")
+        if isNumeric {
+            end += 1
+            if end < bytes.count, bytes[end] == UInt8(ascii: "x") || bytes[end] == UInt8(ascii: "X") { end += 1 }
+        }
+        let start = end
+        while end < bytes.count, end - start < 32, isLetter(bytes[end]) || isDigitByte(bytes[end]) { end += 1 }
+        let isReference = end > start && end < bytes.count && bytes[end] == UInt8(ascii: ";")
+        guard !isSkipping else { return isReference ? end + 1 : index + 1 }
+        guard isReference else {
+            output.append(contentsOf: "&amp;".utf8)
+            return index + 1
+        }
+        for position in index...end {
+            output.append(bytes[position] == UInt8(ascii: "X") && position == index + 2 && isNumeric ? UInt8(ascii: "x") : bytes[position])
+        }
+        return end + 1
     }
 
     /// feedparser's heuristic for RSS text that is really HTML: a closing tag or an entity, and

@@ -51,6 +51,9 @@ enum Namespaces {
         if let known = prefixes[lowered] { return known }
         if lowered.hasSuffix("/"), let known = prefixes[String(lowered.dropLast())] { return known }
         if let known = prefixes[lowered + "/"] { return known }
-        return "{" + uri + "}"
+        if lowered.hasPrefix("http://backend.userland.com/rss") { return rss }
+        // An unknown default namespace is read as none, as feedparser does; an unknown prefix
+        // keeps its elements apart.
+        return writtenPrefix == nil ? rss : "{" + uri + "}"
     }
 }
