@@ -217,6 +217,12 @@ struct DocumentDecoder {
                 return
             }
             if length > 0, index + length <= count, Self.isValidUTF8(input, at: index, length: length) {
+                if lead == 0xC2, input[index + 1] < 0xA0 {
+                    // A C1 control is a windows-1252 character that was decoded as Latin-1 upstream.
+                    Self.appendUTF8(Self.windows1252High[Int(input[index + 1] - 0x80)], to: &output)
+                    index += 2
+                    continue
+                }
                 output.append(contentsOf: input[index..<index + length])
                 index += length
                 continue

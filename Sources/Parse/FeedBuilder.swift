@@ -34,6 +34,7 @@ final class FeedBuilder {
     private var priorities: [PriorityKey: Int] = [:]
     private var isAtom03 = false
     private var rootLanguage: String?
+    private var declaresRSS090 = false
     private var skippedDepth = 0
 
     init(documentBase: String?, maxDepth: Int) {
@@ -44,7 +45,7 @@ final class FeedBuilder {
     // MARK: - Frames and captures
 
     enum Context {
-        case document, rssRoot, channel, item, image, person(Scope), atomSource, ignored
+        case document, rssRoot, channel, item, image, person(Scope), atomSource, itunesCategory(Scope), ignored
     }
 
     /// Where a value ends up: the feed, the current entry, or a part of either.
@@ -136,6 +137,9 @@ final class FeedBuilder {
             stack.append(Frame(context: .ignored, base: base, language: language))
             return
         }
+        if stack.isEmpty, namespaces.contains(where: { $0.1.lowercased() == Namespaces.rss090 }) {
+            declaresRSS090 = true
+        }
         let context = open(name: name, attributes: attributes, namespaceURI: namespaceURI, base: base, language: language)
         stack.append(Frame(context: context, base: base, language: language))
     }
@@ -172,7 +176,6 @@ final class FeedBuilder {
         case .document:
             return openRoot(name: name, attributes: attributes, namespaceURI: namespaceURI)
         case .rssRoot:
-            if format == .rdf, namespaceURI?.lowercased() == Namespaces.rss090 { version = "0.90" }
             switch name {
             case "channel": return .channel
             case "item", "atom:entry":
@@ -208,6 +211,11 @@ final class FeedBuilder {
             default: break
             }
             return .ignored
+        case .itunesCategory(let scope):
+            if name == "itunes:category" {
+                return openCategory(name: name, attributes: attributes, scope: scope, base: base, language: language)
+            }
+            return .ignored
         case .ignored:
             return .ignored
         }
@@ -221,7 +229,7 @@ final class FeedBuilder {
             return .rssRoot
         case "rdf:rdf":
             format = .rdf
-            version = "1.0"
+            version = declaresRSS090 ? "0.90" : "1.0"
             return .rssRoot
         case "atom:feed":
             format = .atom
@@ -239,6 +247,13 @@ final class FeedBuilder {
         case "channel":
             format = .rss
             return .channel
+        case "atom:entry":
+            // An Atom entry document (RFC 4287, 4.1.2): a feed of one entry.
+            format = .atom
+            version = namespaceURI?.lowercased() == Namespaces.atom03 ? "0.3" : "1.0"
+            isAtom03 = version == "0.3"
+            startEntry(attributes: attributes)
+            return .item
         case "html", "xhtml:html":
             rejection = "an HTML page, not a feed"
             return .ignored
@@ -264,7 +279,12 @@ final class FeedBuilder {
         case "itunes:subtitle", "dc:description", "itunes:summary":
             beginCapture(.subtitle, scope: .feed, type: .text, base: base, language: language, priority: 1)
         case "link":
-            beginCapture(.link, scope: .feed, type: .text, base: base, language: language)
+            if let href = attributes.first(where: { $0.name == "href" })?.value {
+                addAtomLink(attributes, scope: .feed, base: base)
+                feed.link = URLResolver.resolve(href.trimmed(), against: base)
+            } else {
+                beginCapture(.link, scope: .feed, type: .text, base: base, language: language)
+            }
         case "atom:link":
             addAtomLink(attributes, scope: .feed, base: base)
         case "atom:id":
@@ -325,7 +345,12 @@ final class FeedBuilder {
         case "content:encoded", "atom:content", "xhtml:body", "xhtml:div", "fullitem":
             beginContent(name: name, attributes: attributes, base: base, language: language)
         case "link":
-            beginCapture(.link, scope: .entry, type: .text, base: base, language: language)
+            if let href = attributes.first(where: { $0.name == "href" })?.value {
+                addAtomLink(attributes, scope: .entry, base: base)
+                entry.link = URLResolver.resolve(href.trimmed(), against: base)
+            } else {
+                beginCapture(.link, scope: .entry, type: .text, base: base, language: language)
+            }
         case "atom:link":
             addAtomLink(attributes, scope: .entry, base: base)
         case "guid":
@@ -389,6 +414,7 @@ final class FeedBuilder {
             if let text = attributes.first(where: { $0.name == "text" })?.value {
                 appendCategory(Category(term: text, scheme: "http://www.itunes.com/"), scope: scope)
             }
+            return .itunesCategory(scope)
         default:
             beginCapture(.category, scope: scope, type: .text, base: base, language: language)
             if let domain = attributes.first(where: { $0.name == "domain" || $0.name == "scheme" })?.value {
@@ -480,7 +506,7 @@ final class FeedBuilder {
         var isBase64 = mode == "base64"
         if format == .atom || typeAttribute != nil {
             type = Self.textType(typeAttribute, isAtom03: isAtom03)
-            isBase64 = Self.isBinary(typeAttribute)
+            isBase64 = isBase64 || Self.isBinary(typeAttribute)
             if isAtom03, mode == "xml" || (mode == nil && typeAttribute?.contains("html") == true) {
                 type = typeAttribute == "text/plain" ? .text : (type == .text ? .html : type)
             }
@@ -716,6 +742,10 @@ final class FeedBuilder {
     }
 
     private func appendCategory(_ category: Category, scope: Scope) {
+        let existing = scope == .feed ? feed.categories : entry.categories
+        if let existing, existing.contains(where: { $0.term == category.term && ($0.label == category.label || category.label == nil) }) {
+            return
+        }
         switch scope {
         case .feed: feed.categories = (feed.categories ?? []) + [category]
         case .entry: entry.categories = (entry.categories ?? []) + [category]
@@ -724,16 +754,18 @@ final class FeedBuilder {
     }
 
     /// Splits RSS's `jo@example.org (Jo Doe)` and `Jo Doe <jo@example.org>` into their parts.
+    /// An address written as a `mailto:` URI ("Jo (mailto:jo@example.org)") is left in the name,
+    /// as RSS 1.0's Dublin Core examples intend a display string there.
     static func person(fromRSS text: String) -> Person {
         for (open, close) in [("(", ")"), ("<", ">")] {
             guard text.hasSuffix(close), let start = text.lastIndex(of: Character(open)) else { continue }
             let outside = text[..<start].trimmed()
             let inside = text[text.index(after: start)..<text.index(before: text.endIndex)].trimmed()
-            if inside.contains("@"), !inside.contains(" ") {
-                return Person(name: outside.nilIfEmpty, email: inside.strippingMailto())
+            if inside.contains("@"), !inside.contains(" "), !inside.hasPrefix("mailto:") {
+                return Person(name: outside.nilIfEmpty, email: inside)
             }
-            if outside.contains("@"), !outside.contains(" ") {
-                return Person(name: inside.nilIfEmpty, email: outside.strippingMailto())
+            if outside.contains("@"), !outside.contains(" "), !outside.hasPrefix("mailto:") {
+                return Person(name: inside.nilIfEmpty, email: outside)
             }
         }
         if text.contains("@"), !text.contains(" ") {

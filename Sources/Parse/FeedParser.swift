@@ -68,6 +68,12 @@ public final class FeedParser {
 
     public init(configuration: Configuration = Configuration()) {
         self.configuration = configuration
+        if let mediaType = configuration.contentType?.split(separator: ";").first?.trimmed().lowercased(), !mediaType.isEmpty,
+            !(mediaType.contains("xml") || mediaType.contains("rss") || mediaType.contains("atom") || mediaType.contains("json")
+                || mediaType == "application/octet-stream")
+        {
+            errors.append("served as \(mediaType), which is not a feed type")
+        }
         decoder = DocumentDecoder(httpCharset: Self.charset(in: configuration.contentType))
         builder = FeedBuilder(documentBase: configuration.baseURL, maxDepth: configuration.maxDepth)
     }

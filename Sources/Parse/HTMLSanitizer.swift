@@ -140,6 +140,14 @@ public enum HTMLSanitizer {
             output.append(contentsOf: "&amp;".utf8)
             return index + 1
         }
+        if isNumeric {
+            // References to C1 controls mean windows-1252 characters, as browsers read them.
+            let digits = String(decoding: bytes[start..<end], as: UTF8.self)
+            if let value = UInt32(digits, radix: end - start > 0 && start - index == 3 ? 16 : 10), (0x80...0x9F).contains(value) {
+                output.append(contentsOf: "&#x\(String(XMLRepair.fixedCodePoint(value), radix: 16));".utf8)
+                return end + 1
+            }
+        }
         for position in index...end {
             output.append(bytes[position] == UInt8(ascii: "X") && position == index + 2 && isNumeric ? UInt8(ascii: "x") : bytes[position])
         }

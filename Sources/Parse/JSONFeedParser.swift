@@ -13,8 +13,8 @@ enum JSONFeedParser {
             throw FeedParseError.invalidJSONFeed("invalid JSON (\(Self.describe(error)))")
         }
         guard case .object(let root) = value else { throw FeedParseError.invalidJSONFeed("JSON that is not an object") }
-        guard let versionURL = root["version"]?.string, versionURL.contains("jsonfeed.org/version/") else {
-            throw FeedParseError.invalidJSONFeed("JSON without a jsonfeed.org version")
+        guard let versionURL = root["version"]?.string, versionURL.contains("jsonfeed.org/version/") || root["items"] != nil else {
+            throw FeedParseError.invalidJSONFeed("JSON that is not a JSON Feed (no jsonfeed.org version, no items)")
         }
         var notes: [String] = []
         var parsed = ParsedFeed(format: .json)
