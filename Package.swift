@@ -58,7 +58,7 @@ let package = Package(
             name: "ParseTests",
             dependencies: ["AINewsParse", "AINewsCore"],
             path: "Tests/ParseTests",
-            resources: [.copy("Fixtures")]
+            exclude: ["Fixtures"]
         ),
     ]
 )

@@ -132,6 +132,18 @@ final class FeedBuilder {
                 language = attribute.value.trimmed().replacingAll("_", with: "-")
             }
         }
+        if isInEntry, name == "item" || name == "atom:entry", !(capture?.sawMarkup ?? false) || capture?.type == .text {
+            // An item inside an item is a sibling whose predecessor was never closed (a broken
+            // end tag): keep both rather than lose the second.
+            if var current = capture {
+                capture = nil
+                finish(&current)
+            }
+            endEntry()
+            startEntry(attributes: attributes)
+            stack.append(Frame(context: .item, base: base, language: language))
+            return
+        }
         if capture != nil {
             appendMarkupStart(name: name, written: written, attributes: attributes, namespaces: namespaces)
             stack.append(Frame(context: .ignored, base: base, language: language))

@@ -15,6 +15,8 @@ struct XMLRepair {
     private var state: State = .start
     private var carry: [UInt8] = []
     private var declaredEntities: [String: [UInt8]] = [:]
+    /// Entities the document declares but that are never expanded, with the reason.
+    private var refusedEntities: [String: String] = [:]
     private var doctype: [UInt8] = []
     private var expandedBytes = 0
     private var reportedControl = false
@@ -213,6 +215,10 @@ struct XMLRepair {
                 } else {
                     noteEntity(name, "entity &\(name); exceeds the expansion budget; dropped")
                 }
+            } else if let reason = refusedEntities[name] {
+                noteEntity(name, "entity &\(name); \(reason); kept as text")
+                output.append(contentsOf: "&amp;".utf8)
+                output.append(contentsOf: input[(start + 1)..<(start + consumed)])
             } else if let codePoint = Self.htmlEntity(name) {
                 noteEntity(name, "undefined entity &\(name); read as the HTML entity")
                 appendCharacterReference(codePoint, into: &output)
@@ -266,10 +272,16 @@ struct XMLRepair {
             if afterKeyword.first == "%" { continue }
             let name = afterKeyword.prefix { !($0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r") }
             var value = afterKeyword.dropFirst(name.count).drop { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }
-            guard let quote = value.first, quote == "\"" || quote == "'" else { continue }
+            guard !name.isEmpty else { continue }
+            guard let quote = value.first, quote == "\"" || quote == "'" else {
+                refusedEntities[String(name)] = "is external and is never loaded"
+                continue
+            }
             value = value.dropFirst()
             let literal = value.prefix { $0 != quote }
-            if !name.isEmpty, declaredEntities[String(name)] == nil, !literal.contains("&"), !literal.contains("<") {
+            if literal.contains("&") || literal.contains("<") {
+                refusedEntities[String(name)] = "refers to other entities or markup and is not expanded"
+            } else if declaredEntities[String(name)] == nil {
                 declaredEntities[String(name)] = Array(literal.utf8)
             }
         }

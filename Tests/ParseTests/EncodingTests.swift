@@ -1,0 +1,52 @@
+import AINewsCore
+import Testing
+
+@testable import AINewsParse
+
+@Suite struct EncodingTests {
+    @Test func latin1IsReadAsWindows1252() throws {
+        let feed = try Fixture.parse("latin1-windows1252.xml")
+        #expect(feed.encoding == "iso-8859-1")
+        #expect(feed.feed.title == "Café “quoted” – dash")
+        #expect(feed.entries.first?.title == "naïve")
+        #expect(!feed.bozo)
+    }
+
+    @Test func invalidUTF8BytesAreReadAsWindows1252() throws {
+        let feed = try Fixture.parse("utf8-bad-bytes.xml")
+        #expect(feed.bozo)
+        #expect(feed.feed.title == "Bad ÿ byte and café")
+    }
+
+    @Test func utf16WithBOM() throws {
+        let feed = try Fixture.parse("utf16le-bom.xml")
+        #expect(feed.encoding == "utf-16le")
+        #expect(feed.feed.title == "UTF-16 über 漢字")
+        #expect(!feed.bozo)
+    }
+
+    @Test func declaredLegacyEncoding() throws {
+        let feed = try Fixture.parse("koi8r-declared.xml")
+        #expect(feed.encoding == "koi8-r")
+        #expect(feed.feed.title == "Новости")
+    }
+
+    @Test func httpCharsetWinsOverTheDeclaration() throws {
+        let feed = try Fixture.parse("koi8r-declared.xml", contentType: "application/rss+xml; charset=windows-1251")
+        #expect(feed.encoding == "windows-1251")
+        #expect(feed.feed.title != "Новости", "the header is believed, even when wrong")
+    }
+
+    @Test func unknownEncodingFallsBackToUTF8() throws {
+        let feed = try Fixture.parse(text: #"<?xml version="1.0" encoding="x-no-such-thing"?><rss version="2.0"><channel><title>é</title></channel></rss>"#)
+        #expect(feed.bozo)
+        #expect(feed.encoding == "utf-8")
+        #expect(feed.feed.title == "é")
+    }
+
+    @Test func nonFeedContentTypeIsFlagged() throws {
+        let feed = try Fixture.parse("rss091.xml", contentType: "text/plain")
+        #expect(feed.bozo)
+        #expect(feed.entries.count == 1)
+    }
+}

@@ -1,0 +1,61 @@
+import Testing
+
+@testable import AINewsParse
+
+@Suite struct HTMLSanitizerTests {
+    @Test(arguments: [
+        (#"<p>hi<script>alert(1)</script></p>"#, "<p>hi</p>"),
+        (#"<style>p{}</style><p>x</p>"#, "<p>x</p>"),
+        (#"<iframe src="//evil"></iframe><object data="x"><embed src="y"></object>ok"#, "ok"),
+        (#"<a href="javascript:alert(1)">x</a>"#, "<a>x</a>"),
+        (#"<a href=" JaVaScRiPt:alert(1)">x</a>"#, "<a>x</a>"),
+        (#"<img src="a.png" onerror="steal()" ONLOAD="x">"#, #"<img src="https://example.org/dir/a.png" />"#),
+        (#"<a href="../up?q=1&amp;r=2">x</a>"#, #"<a href="https://example.org/up?q=1&amp;r=2">x</a>"#),
+        (#"<B>Bold</B>"#, "<b>Bold</b>"),
+        ("AT&T <br>", "AT&amp;T <br />"),
+        ("<!-- comment --><p>x</p>", "<p>x</p>"),
+        ("1 < 2", "1 &lt; 2"),
+    ])
+    func sanitises(html: String, expected: String) {
+        #expect(HTMLSanitizer.sanitize(html, base: "https://example.org/dir/page") == expected)
+    }
+
+    @Test func plainTextPassesUntouched() {
+        let text = "No markup at all, just text."
+        #expect(HTMLSanitizer.sanitize(text, base: nil) == text)
+    }
+}
+
+@Suite struct PlainTextTests {
+    @Test func paragraphsAndEntities() {
+        #expect(PlainText.fromHTML("<p>Hello&nbsp;<b>world</b></p><p>Bye &amp; see you</p>") == "Hello world\n\nBye & see you")
+    }
+
+    @Test func scriptsAndStylesVanish() {
+        #expect(PlainText.fromHTML("<div>Keep<script>drop()</script><style>p{}</style> this</div>") == "Keep this")
+    }
+
+    @Test func leadingTextAndLineBreaks() {
+        #expect(PlainText.fromHTML("Lead text<br>next line<ul><li>one</li><li>two</li></ul>") == "Lead text\n\nnext line\n\none\n\ntwo")
+    }
+
+    @Test func whitespaceFolds() {
+        #expect(PlainText.fromHTML("  a \n\t b  ") == "a b")
+    }
+}
+
+@Suite struct URLResolverTests {
+    @Test(arguments: [
+        ("g", "http://a/b/c/g"), ("./g", "http://a/b/c/g"), ("g/", "http://a/b/c/g/"), ("/g", "http://a/g"), ("//g", "http://g"),
+        ("?y", "http://a/b/c/d;p?y"), ("g?y", "http://a/b/c/g?y"), ("#s", "http://a/b/c/d;p?q#s"), ("", "http://a/b/c/d;p?q"),
+        (".", "http://a/b/c/"), ("..", "http://a/b/"), ("../g", "http://a/b/g"), ("../..", "http://a/"), ("../../../g", "http://a/g"),
+        ("https://other/x", "https://other/x"), ("mailto:a@b", "mailto:a@b"),
+    ])
+    func rfc3986Examples(reference: String, expected: String) {
+        #expect(URLResolver.resolve(reference, against: "http://a/b/c/d;p?q") == expected)
+    }
+
+    @Test func noBaseLeavesTheReference() {
+        #expect(URLResolver.resolve("/x", against: nil) == "/x")
+    }
+}
