@@ -8,6 +8,7 @@ let package = Package(
     products: [
         .executable(name: "ainews", targets: ["ainews"]),
         .executable(name: "ainewsd", targets: ["ainewsd"]),
+        .library(name: "AINewsParse", targets: ["AINewsParse"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")

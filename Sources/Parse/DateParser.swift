@@ -127,7 +127,7 @@ public enum DateParser {
             let character = text[current]
             if character == " " || character == "," || character == "\t" {
                 flush(current)
-            } else if (character == "-" || character == "+"), let start = tokenStart {
+            } else if character == "-" || character == "+", let start = tokenStart {
                 // "07-Jun-2024" splits at "-"; "10:00:00-0700" splits before the zone's sign.
                 let isZone = text[start..<current].contains(":")
                 flush(current)

@@ -20,6 +20,7 @@ struct DocumentDecoder {
     private var pending: [UInt8] = []
     private var converter: Converter = .utf8
     private var iconvHandle: iconv_t?
+    private var reportedBadByte = false
 
     private enum Converter { case utf8, windows1252, iconv }
 
@@ -197,43 +198,59 @@ struct DocumentDecoder {
     }
 
     private mutating func convertUTF8(_ chunk: UnsafeRawBufferPointer, isFinal: Bool, into output: inout [UInt8]) {
-        var input = pending
-        pending = []
-        input.append(contentsOf: chunk)
+        if pending.isEmpty {
+            convertUTF8(chunk.assumingMemoryBound(to: UInt8.self), isFinal: isFinal, into: &output)
+        } else {
+            var input = pending
+            pending = []
+            input.append(contentsOf: chunk)
+            input.withUnsafeBufferPointer { convertUTF8($0, isFinal: isFinal, into: &output) }
+        }
+    }
+
+    /// Copies valid UTF-8 in runs; repairs C1 controls and invalid bytes one at a time.
+    private mutating func convertUTF8(_ input: UnsafeBufferPointer<UInt8>, isFinal: Bool, into output: inout [UInt8]) {
         output.reserveCapacity(output.count + input.count)
         var index = 0
+        var runStart = 0
         let count = input.count
-        var reportedBadByte = false
+        func flushRun(_ end: Int) {
+            if end > runStart { output.append(contentsOf: UnsafeBufferPointer(rebasing: input[runStart..<end])) }
+        }
         while index < count {
             let lead = input[index]
             if lead < 0x80 {
-                output.append(lead)
                 index += 1
                 continue
             }
             let length = Self.utf8SequenceLength(lead)
             if length > 0, index + length > count, !isFinal {
+                flushRun(index)
                 pending = Array(input[index...])
                 return
             }
             if length > 0, index + length <= count, Self.isValidUTF8(input, at: index, length: length) {
                 if lead == 0xC2, input[index + 1] < 0xA0 {
                     // A C1 control is a windows-1252 character that was decoded as Latin-1 upstream.
+                    flushRun(index)
                     Self.appendUTF8(Self.windows1252High[Int(input[index + 1] - 0x80)], to: &output)
                     index += 2
+                    runStart = index
                     continue
                 }
-                output.append(contentsOf: input[index..<index + length])
                 index += length
                 continue
             }
+            flushRun(index)
             if !reportedBadByte {
                 problems.append("byte 0x\(String(lead, radix: 16, uppercase: true)) is not UTF-8; read as windows-1252")
                 reportedBadByte = true
             }
             Self.appendWindows1252(lead, to: &output)
             index += 1
+            runStart = index
         }
+        flushRun(count)
     }
 
     private mutating func convertIconv(_ chunk: UnsafeRawBufferPointer, isFinal: Bool, into output: inout [UInt8]) {
@@ -287,7 +304,7 @@ struct DocumentDecoder {
         }
     }
 
-    static func isValidUTF8(_ bytes: [UInt8], at index: Int, length: Int) -> Bool {
+    static func isValidUTF8(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int, length: Int) -> Bool {
         let lead = bytes[index]
         for offset in 1..<length where bytes[index + offset] & 0xC0 != 0x80 { return false }
         let second = bytes[index + 1]

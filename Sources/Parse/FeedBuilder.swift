@@ -710,9 +710,17 @@ final class FeedBuilder {
             if date.assumedUTC { notes.append("date '\(value.prefix(60))' has no time zone; read as UTC") }
             let isPublished = capture.field == .published
             if scope == .feed {
-                if isPublished { if replaces || priority == previousPriority { feed.published = date.timestamp } } else { feed.updated = date.timestamp }
+                if isPublished {
+                    if replaces || priority == previousPriority { feed.published = date.timestamp }
+                } else {
+                    feed.updated = date.timestamp
+                }
             } else {
-                if isPublished { if replaces || priority == previousPriority { entry.published = date.timestamp } } else { entry.updated = date.timestamp }
+                if isPublished {
+                    if replaces || priority == previousPriority { entry.published = date.timestamp }
+                } else {
+                    entry.updated = date.timestamp
+                }
             }
         case .author:
             guard !value.isEmpty else { return }
@@ -833,12 +841,36 @@ final class FeedBuilder {
     }
 }
 
-extension StringProtocol {
+extension String {
+    /// The text without leading and trailing whitespace.
+    func trimmed() -> String { self[...].trimmed() }
+}
+
+extension Substring {
+    /// The text without leading and trailing whitespace. ASCII ends are found on the UTF-8 view,
+    /// which is the common case and much cheaper than walking Unicode scalars.
     func trimmed() -> String {
-        let scalars = unicodeScalars
+        let utf8 = self.utf8
+        guard let firstByte = utf8.first, let lastByte = utf8.last else { return "" }
+        if firstByte < 0x80, lastByte < 0x80, !Substring.isASCIISpace(firstByte), !Substring.isASCIISpace(lastByte) {
+            return String(self)
+        }
+        var start = utf8.startIndex
+        var end = utf8.endIndex
+        while start < end, Substring.isASCIISpace(utf8[start]) { start = utf8.index(after: start) }
+        while end > start, Substring.isASCIISpace(utf8[utf8.index(before: end)]) { end = utf8.index(before: end) }
+        let inner = self[start..<end]
+        guard let innerFirst = inner.utf8.first, let innerLast = inner.utf8.last else { return "" }
+        if innerFirst < 0x80, innerLast < 0x80 { return String(inner) }
+        // A non-ASCII character at an end: it may be Unicode whitespace (a no-break space).
+        let scalars = inner.unicodeScalars
         guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }) else { return "" }
         let last = scalars.lastIndex { !$0.properties.isWhitespace }!
-        return String(String.UnicodeScalarView(scalars[first...last]))
+        return String(inner[first...last])
+    }
+
+    fileprivate static func isASCIISpace(_ byte: UInt8) -> Bool {
+        byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 || byte == 0x0C || byte == 0x0B
     }
 }
 

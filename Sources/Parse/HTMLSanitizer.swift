@@ -50,7 +50,9 @@ public enum HTMLSanitizer {
                 continue
             }
             let next = bytes[index + 1]
-            if next == UInt8(ascii: "?") || (next == UInt8(ascii: "!") && index + 2 < count && (bytes[index + 2] == UInt8(ascii: "-") || isLetter(bytes[index + 2]) || bytes[index + 2] == UInt8(ascii: "[")))
+            if next == UInt8(ascii: "?")
+                || (next == UInt8(ascii: "!") && index + 2 < count
+                    && (bytes[index + 2] == UInt8(ascii: "-") || isLetter(bytes[index + 2]) || bytes[index + 2] == UInt8(ascii: "[")))
             {
                 index = skipDeclaration(bytes, from: index)
                 continue

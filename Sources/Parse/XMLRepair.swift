@@ -22,6 +22,7 @@ struct XMLRepair {
     private var reportedControl = false
     private var reportedEntities = Set<String>()
     private var reportedBareAmpersand = false
+    private var reportedStrayCDATAEnd = false
 
     /// The most bytes of internal-entity text that one document may expand into.
     static let expansionBudget = 1 << 20
@@ -35,11 +36,15 @@ struct XMLRepair {
     /// Appends the repaired form of `chunk` to `output`; bytes that need more lookahead are held
     /// until the next call, or flushed as they are when `isFinal`.
     mutating func repair(_ chunk: [UInt8], isFinal: Bool, into output: inout [UInt8]) {
-        var input = carry
-        carry = []
-        input.append(contentsOf: chunk)
-        output.reserveCapacity(output.count + input.count)
-        input.withUnsafeBufferPointer { run($0, isFinal: isFinal, into: &output) }
+        output.reserveCapacity(output.count + carry.count + chunk.count)
+        if carry.isEmpty {
+            chunk.withUnsafeBufferPointer { run($0, isFinal: isFinal, into: &output) }
+        } else {
+            var input = carry
+            carry = []
+            input.append(contentsOf: chunk)
+            input.withUnsafeBufferPointer { run($0, isFinal: isFinal, into: &output) }
+        }
     }
 
     private mutating func run(_ input: UnsafeBufferPointer<UInt8>, isFinal: Bool, into output: inout [UInt8]) {
@@ -73,7 +78,32 @@ struct XMLRepair {
                 }
                 state = .markup
             case .markup:
+                // Copy the run of bytes that need no repair in one go.
+                var end = index
+                while end < count, Self.isPlain(input[end]) { end += 1 }
+                if end > index {
+                    output.append(contentsOf: UnsafeBufferPointer(rebasing: input[index..<end]))
+                    index = end
+                    if index == count { break }
+                }
                 let byte = input[index]
+                if byte == UInt8(ascii: "]") {
+                    // "]]>" may only end a CDATA section; in text it is an error libxml2 recovers
+                    // from differently depending on where a chunk ends.
+                    if count - index < 3, hold(from: index) { return }
+                    if Self.matches(input, at: index, "]]>") {
+                        if !reportedStrayCDATAEnd {
+                            problems.append("']]>' outside a CDATA section; read as text")
+                            reportedStrayCDATAEnd = true
+                        }
+                        output.append(contentsOf: "]]&gt;".utf8)
+                        index += 3
+                    } else {
+                        output.append(byte)
+                        index += 1
+                    }
+                    continue
+                }
                 if byte == UInt8(ascii: "&") {
                     guard let consumed = repairReference(input, at: index, isFinal: isFinal, into: &output) else {
                         _ = hold(from: index)
@@ -83,6 +113,11 @@ struct XMLRepair {
                     continue
                 }
                 if byte == UInt8(ascii: "<") {
+                    if index + 1 < count, input[index + 1] != UInt8(ascii: "!"), input[index + 1] != UInt8(ascii: "?") {
+                        output.append(byte)
+                        index += 1
+                        continue
+                    }
                     if count - index < 9, hold(from: index) { return }
                     if Self.matches(input, at: index, "<!--") {
                         state = .comment
@@ -297,6 +332,12 @@ struct XMLRepair {
         case "hellip": return 0x2026
         default: return nil
         }
+    }
+
+    /// Bytes that never start a repair: not `&`, `<` or `]`, not a C0 control.
+    @inline(__always)
+    static func isPlain(_ byte: UInt8) -> Bool {
+        byte != UInt8(ascii: "&") && byte != UInt8(ascii: "<") && byte != UInt8(ascii: "]") && (byte >= 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D)
     }
 
     static func matches(_ input: UnsafeBufferPointer<UInt8>, at index: Int, _ literal: StaticString) -> Bool {

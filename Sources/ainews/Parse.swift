@@ -7,7 +7,8 @@ import Foundation
 struct Parse: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Parse a feed file and print it as JSON.",
-        discussion: "Exits 0 whenever a feed came out, even from broken XML (then \"bozo\" is true); exits 1 with a one-line error for input that is no feed."
+        discussion:
+            "Exits 0 whenever a feed came out, even from broken XML (then \"bozo\" is true); exits 1 with a one-line error for input that is no feed."
     )
 
     @Argument(help: "The feed file, or - for standard input.")

@@ -38,7 +38,8 @@ import Testing
     }
 
     @Test func unknownEncodingFallsBackToUTF8() throws {
-        let feed = try Fixture.parse(text: #"<?xml version="1.0" encoding="x-no-such-thing"?><rss version="2.0"><channel><title>é</title></channel></rss>"#)
+        let feed = try Fixture.parse(
+            text: #"<?xml version="1.0" encoding="x-no-such-thing"?><rss version="2.0"><channel><title>é</title></channel></rss>"#)
         #expect(feed.bozo)
         #expect(feed.encoding == "utf-8")
         #expect(feed.feed.title == "é")

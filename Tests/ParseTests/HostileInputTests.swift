@@ -23,7 +23,9 @@ import Testing
 
     @Test func internalEntitiesExpandOnce() throws {
         let feed = try Fixture.parse(
-            text: #"<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY lab "Example Lab">]><rss version="2.0"><channel><title>&lab; news</title></channel></rss>"#)
+            text:
+                #"<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY lab "Example Lab">]><rss version="2.0"><channel><title>&lab; news</title></channel></rss>"#
+        )
         #expect(feed.feed.title == "Example Lab news")
         #expect(!feed.bozo)
     }
@@ -82,7 +84,8 @@ import Testing
 
     @Test func deepNestingIsCapped() throws {
         let depth = 5000
-        let text = "<rss><channel><item><description>" + String(repeating: "<div>", count: depth) + "x" + String(repeating: "</div>", count: depth)
+        let text =
+            "<rss><channel><item><description>" + String(repeating: "<div>", count: depth) + "x" + String(repeating: "</div>", count: depth)
             + "</description></item></channel></rss>"
         var configuration = FeedParser.Configuration()
         configuration.maxDepth = 100

@@ -1,0 +1,39 @@
+import AINewsParse
+
+/// libFuzzer entry point: every input must parse or be rejected with a `FeedParseError`, never
+/// crash, hang or leak; the input is fed both whole and in 3-byte chunks, which must agree (but for
+/// the line numbers in problems).
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzFeedParser(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+    let bytes = Array(UnsafeBufferPointer(start: data, count: size))
+    var configuration = FeedParser.Configuration()
+    configuration.baseURL = "https://fuzz.example.org/feed/"
+    let whole = try? FeedParser(configuration: configuration).parse(bytes)
+    let streamingParser = FeedParser(configuration: configuration)
+    var offset = 0
+    var failed = false
+    while offset < bytes.count, !failed {
+        do {
+            try streamingParser.append(Array(bytes[offset..<min(offset + 3, bytes.count)]))
+        } catch {
+            failed = true
+        }
+        offset += 3
+    }
+    let streamed = failed ? nil : try? streamingParser.finish()
+    // Where libxml2 notices an error depends on where a chunk ends, so messages may name
+    // different lines; everything else must agree.
+    var wholeFeed = whole
+    var streamedFeed = streamed
+    wholeFeed?.problems = []
+    streamedFeed?.problems = []
+    if wholeFeed != streamedFeed {
+        fatalError("whole and chunked parses disagree")
+    }
+    if let whole {
+        for entry in whole.entries {
+            _ = PlainText.fromHTML(entry.content?.first?.value ?? entry.summary ?? "")
+        }
+    }
+    return 0
+}
