@@ -337,7 +337,8 @@ struct XMLRepair {
     /// Bytes that never start a repair: not `&`, `<` or `]`, not a C0 control.
     @inline(__always)
     static func isPlain(_ byte: UInt8) -> Bool {
-        byte != UInt8(ascii: "&") && byte != UInt8(ascii: "<") && byte != UInt8(ascii: "]") && (byte >= 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D)
+        byte != UInt8(ascii: "&") && byte != UInt8(ascii: "<") && byte != UInt8(ascii: "]")
+            && (byte >= 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D)
     }
 
     static func matches(_ input: UnsafeBufferPointer<UInt8>, at index: Int, _ literal: StaticString) -> Bool {

@@ -20,6 +20,9 @@ struct Parse: ParsableCommand {
     @Option(name: .customLong("content-type"), help: "The HTTP Content-Type, e.g. 'text/xml; charset=utf-8'.")
     var contentType: String?
 
+    @Flag(help: "Indent the JSON for reading.")
+    var pretty = false
+
     func run() throws {
         var configuration = FeedParser.Configuration()
         configuration.baseURL = baseURL
@@ -33,7 +36,7 @@ struct Parse: ParsableCommand {
             throw CommandFailure("\(file): \(error)")
         }
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.outputFormatting = pretty ? [.sortedKeys, .withoutEscapingSlashes, .prettyPrinted] : [.sortedKeys, .withoutEscapingSlashes]
         var data = try encoder.encode(feed)
         data.append(UInt8(ascii: "\n"))
         FileHandle.standardOutput.write(data)
