@@ -5,12 +5,14 @@ import Foundation
 // and prints MB/s and entries/s next to libxml2's own SAX2 speed over the same bytes with
 // do-nothing callbacks, the ceiling for this design.
 //
-//   swift run -c release parse-benchmark [--seconds N] [FILE|DIR ...]
+//   swift run -c release parse-benchmark [--seconds N | --passes N] [FILE|DIR ...]
 //
 // Without paths it reads Config/samples and Tests/ParseTests/Fixtures.
 
 struct Options {
     var seconds = 3.0
+    /// A fixed number of passes instead of a time budget, for instruction counting under callgrind.
+    var passes: Int?
     var paths: [String] = []
 
     init(arguments: [String]) {
@@ -18,6 +20,8 @@ struct Options {
         while let argument = rest.popFirst() {
             if argument == "--seconds", let value = rest.popFirst().flatMap(Double.init) {
                 seconds = value
+            } else if argument == "--passes", let value = rest.popFirst().flatMap(Int.init) {
+                passes = value
             } else {
                 paths.append(argument)
             }
@@ -46,7 +50,7 @@ func feedFiles(under paths: [String]) -> [String] {
 }
 
 /// Runs `body` over the corpus until `seconds` have passed; returns passes and elapsed seconds.
-func measure(seconds: Double, _ body: () -> Void) -> (passes: Int, elapsed: Double) {
+func measure(seconds: Double, passes fixedPasses: Int?, _ body: () -> Void) -> (passes: Int, elapsed: Double) {
     let clock = ContinuousClock()
     let start = clock.now
     var passes = 0
@@ -56,7 +60,7 @@ func measure(seconds: Double, _ body: () -> Void) -> (passes: Int, elapsed: Doub
         passes += 1
         let duration = clock.now - start
         elapsed = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
-    } while elapsed < seconds
+    } while fixedPasses.map { passes < $0 } ?? (elapsed < seconds)
     return (passes, elapsed)
 }
 
@@ -79,11 +83,10 @@ guard bytesPerPass > 0 else {
 print("corpus: \(documents.count) feeds, \(bytesPerPass) bytes, \(entriesPerPass) entries per pass")
 
 var sink = 0
-print("bare SAX elements per pass:", documents.reduce(0) { $0 + BareSAX.parse($1) })
-let bare = measure(seconds: options.seconds) {
+let bare = measure(seconds: options.seconds, passes: options.passes) {
     for document in documents { sink &+= BareSAX.parse(document) }
 }
-let full = measure(seconds: options.seconds) {
+let full = measure(seconds: options.seconds, passes: options.passes) {
     for document in documents { sink &+= (try? FeedParser().parse(document))?.entries.count ?? 0 }
 }
 

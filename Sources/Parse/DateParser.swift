@@ -116,66 +116,101 @@ public enum DateParser {
     ]
 
     static func parseRFC822(_ text: String) -> Result? {
-        var tokens: [Substring] = []
-        var current = text.startIndex
-        var tokenStart: String.Index?
-        func flush(_ end: String.Index) {
-            if let start = tokenStart { tokens.append(text[start..<end]) }
-            tokenStart = nil
-        }
-        while current < text.endIndex {
-            let character = text[current]
-            if character == " " || character == "," || character == "\t" {
-                flush(current)
-            } else if character == "-" || character == "+", let start = tokenStart {
-                // "07-Jun-2024" splits at "-"; "10:00:00-0700" splits before the zone's sign.
-                let isZone = text[start..<current].contains(":")
-                flush(current)
-                if isZone || character == "+" { tokenStart = current }
-            } else if tokenStart == nil {
-                tokenStart = current
-            }
-            current = text.index(after: current)
-        }
-        flush(text.endIndex)
+        var text = text
+        return text.withUTF8 { parseRFC822($0) }
+    }
 
+    /// One pass over the bytes: tokens split at spaces, commas and date dashes; each token is a
+    /// number, a time, a word (weekday, month, zone name) or a numeric zone.
+    static func parseRFC822(_ bytes: UnsafeBufferPointer<UInt8>) -> Result? {
         var day: Int?
         var month: Int?
         var year: Int?
         var time: (Int, Int, Int)?
         var offset: Int?
-        for token in tokens {
-            let lower = token.lowercased()
-            if time == nil, token.contains(":") {
-                let parts = token.split(separator: ":", omittingEmptySubsequences: false)
-                guard parts.count >= 2, let h = Int(parts[0]), let m = Int(parts[1]) else { return nil }
-                let s = parts.count > 2 ? Int(parts[2].prefix { $0.isNumber }) ?? 0 : 0
-                time = (h, m, s)
+        var index = 0
+        let count = bytes.count
+        func isSeparator(_ byte: UInt8) -> Bool {
+            byte == UInt8(ascii: " ") || byte == UInt8(ascii: ",") || byte == UInt8(ascii: "\t")
+        }
+        while index < count {
+            let byte = bytes[index]
+            if isSeparator(byte) {
+                index += 1
                 continue
             }
-            if month == nil, lower.count >= 3, let value = months[String(lower.prefix(3))], lower.allSatisfy(\.isLetter) {
-                month = value
-                continue
-            }
-            if let value = Int(token), token.allSatisfy(\.isNumber) {
-                if token.count == 4 || (day != nil && year == nil && month != nil) {
-                    year = token.count <= 2 ? value + (value < 50 ? 2000 : 1900) : value
+            if isDigit(byte) {
+                var value = 0
+                var digits = 0
+                while index < count, isDigit(bytes[index]) {
+                    value = value * 10 + Int(bytes[index] - 48)
+                    digits += 1
+                    index += 1
+                }
+                if index < count, bytes[index] == UInt8(ascii: ":") {
+                    // A time: hh:mm[:ss][.fraction]
+                    var parts = [value]
+                    while index < count, bytes[index] == UInt8(ascii: ":"), parts.count < 3 {
+                        index += 1
+                        var part = 0
+                        var partDigits = 0
+                        while index < count, isDigit(bytes[index]) {
+                            part = part * 10 + Int(bytes[index] - 48)
+                            partDigits += 1
+                            index += 1
+                        }
+                        guard partDigits > 0 else { return nil }
+                        parts.append(part)
+                    }
+                    if index < count, bytes[index] == UInt8(ascii: ".") {
+                        index += 1
+                        while index < count, isDigit(bytes[index]) { index += 1 }
+                    }
+                    guard time == nil else { return nil }
+                    time = (parts[0], parts[1], parts.count > 2 ? parts[2] : 0)
+                    continue
+                }
+                if index < count, bytes[index] == UInt8(ascii: "-") { index += 1 }
+                if digits == 4 || (day != nil && year == nil && month != nil) {
+                    guard year == nil else { return nil }
+                    year = digits <= 2 ? value + (value < 50 ? 2000 : 1900) : value
                 } else if day == nil {
                     day = value
                 } else if year == nil {
-                    year = token.count <= 2 ? value + (value < 50 ? 2000 : 1900) : value
+                    year = digits <= 2 ? value + (value < 50 ? 2000 : 1900) : value
+                } else {
+                    return nil
                 }
                 continue
             }
-            if time != nil, offset == nil, let zone = zoneOffset(String(token)) {
+            if byte == UInt8(ascii: "+") || byte == UInt8(ascii: "-") {
+                let start = index
+                index += 1
+                while index < count, isDigit(bytes[index]) || bytes[index] == UInt8(ascii: ":") { index += 1 }
+                guard time != nil, offset == nil, let zone = zoneOffset(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self))
+                else { return nil }
                 offset = zone
                 continue
             }
-            if month == nil, day == nil, lower.allSatisfy(\.isLetter) {
-                continue  // a weekday name
-            }
-            if offset != nil || lower.allSatisfy({ $0.isLetter || $0 == "(" || $0 == ")" }) {
-                continue  // a zone comment such as "(PDT)"
+            if isLetter(byte) || byte == UInt8(ascii: "(") {
+                let start = index
+                while index < count, !isSeparator(bytes[index]), bytes[index] != UInt8(ascii: "-") || isZoneWord(bytes, start, index) {
+                    index += 1
+                }
+                let word = UnsafeBufferPointer(rebasing: bytes[start..<index])
+                if index < count, bytes[index] == UInt8(ascii: "-") { index += 1 }
+                if month == nil, word.count >= 3, let value = monthNumber(word) {
+                    month = value
+                    continue
+                }
+                if time != nil, offset == nil, let zone = zoneOffset(String(decoding: word, as: UTF8.self)) {
+                    offset = zone
+                    continue
+                }
+                if word.allSatisfy({ isLetter($0) || $0 == UInt8(ascii: "(") || $0 == UInt8(ascii: ")") }) {
+                    continue  // a weekday name, or a zone comment such as "(PDT)"
+                }
+                return nil
             }
             return nil
         }
@@ -184,6 +219,30 @@ public enum DateParser {
         guard let timestamp = Timestamp(year: year, month: month, day: day, hour: hour, minute: minute, second: second, offsetSeconds: offset ?? 0)
         else { return nil }
         return Result(timestamp: timestamp, assumedUTC: time != nil && offset == nil)
+    }
+
+    /// "GMT-07:00": a word that continues into a numeric offset.
+    private static func isZoneWord(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ index: Int) -> Bool {
+        index - start == 3 && (bytes[start] | 0x20 == UInt8(ascii: "g") || bytes[start] | 0x20 == UInt8(ascii: "u"))
+    }
+
+    private static let monthPrefixes: [(UInt8, UInt8, UInt8)] = [
+        (0x6A, 0x61, 0x6E), (0x66, 0x65, 0x62), (0x6D, 0x61, 0x72), (0x61, 0x70, 0x72), (0x6D, 0x61, 0x79), (0x6A, 0x75, 0x6E),
+        (0x6A, 0x75, 0x6C), (0x61, 0x75, 0x67), (0x73, 0x65, 0x70), (0x6F, 0x63, 0x74), (0x6E, 0x6F, 0x76), (0x64, 0x65, 0x63),
+    ]
+
+    /// The month of an English month name or its three-letter abbreviation.
+    private static func monthNumber(_ word: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard word.allSatisfy(isLetter) else { return nil }
+        let first = word[0] | 0x20
+        let second = word[1] | 0x20
+        let third = word[2] | 0x20
+        guard let index = monthPrefixes.firstIndex(where: { $0 == (first, second, third) }) else { return nil }
+        return index + 1
+    }
+
+    static func isLetter(_ byte: UInt8) -> Bool {
+        (byte >= 65 && byte <= 90) || (byte >= 97 && byte <= 122)
     }
 
     static let namedZones: [String: Int] = [

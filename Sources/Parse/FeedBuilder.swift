@@ -31,7 +31,8 @@ final class FeedBuilder {
     private var stack: [Frame] = []
     private var capture: Capture?
     private var person: Person?
-    private var priorities: [PriorityKey: Int] = [:]
+    /// The best priority seen per field and scope (`PriorityKey.index`), `Int.max` when unset.
+    private var priorities = [Int](repeating: .max, count: PriorityKey.count)
     private var isAtom03 = false
     private var rootLanguage: String?
     private var declaresRSS090 = false
@@ -43,6 +44,99 @@ final class FeedBuilder {
     }
 
     // MARK: - Frames and captures
+
+    /// The elements the builder knows, looked up once per start tag instead of comparing the
+    /// name against every case of every context.
+    enum Element: Hashable {
+        case adminGeneratoragent, atomAuthor, atomCategory, atomContent, atomCopyright, atomCreated, atomEmail, atomEntry, atomFeed,
+            atomGenerator, atomIcon, atomId, atomIssued, atomLink, atomLogo, atomModified, atomName, atomPublished, atomRights,
+            atomSource, atomSubtitle, atomSummary, atomTagline, atomTitle, atomUpdated, atomUri, atomUrl, author, category,
+            channel, comments, contentEncoded, copyright, dcAuthor, dcCreator, dcDate, dcDescription, dcLanguage, dcRights,
+            dcSubject, dcTitle, dctermsCreated, dctermsIssued, dctermsModified, description, enclosure, fullitem, generator, guid,
+            html, image, item, itunesAuthor, itunesCategory, itunesImage, itunesKeywords, itunesSubtitle, itunesSummary, language,
+            lastbuilddate, link, managingeditor, mediaCategory, mediaKeywords, mediaTitle, pubdate, rdfRdf, rss, source, textinput,
+            title, ttl, url, xhtmlBody, xhtmlDiv, xhtmlHtml
+    }
+
+    static let elements: [String: Element] = [
+        "admin:generatoragent": .adminGeneratoragent,
+        "atom:author": .atomAuthor,
+        "atom:category": .atomCategory,
+        "atom:content": .atomContent,
+        "atom:copyright": .atomCopyright,
+        "atom:created": .atomCreated,
+        "atom:email": .atomEmail,
+        "atom:entry": .atomEntry,
+        "atom:feed": .atomFeed,
+        "atom:generator": .atomGenerator,
+        "atom:icon": .atomIcon,
+        "atom:id": .atomId,
+        "atom:issued": .atomIssued,
+        "atom:link": .atomLink,
+        "atom:logo": .atomLogo,
+        "atom:modified": .atomModified,
+        "atom:name": .atomName,
+        "atom:published": .atomPublished,
+        "atom:rights": .atomRights,
+        "atom:source": .atomSource,
+        "atom:subtitle": .atomSubtitle,
+        "atom:summary": .atomSummary,
+        "atom:tagline": .atomTagline,
+        "atom:title": .atomTitle,
+        "atom:updated": .atomUpdated,
+        "atom:uri": .atomUri,
+        "atom:url": .atomUrl,
+        "author": .author,
+        "category": .category,
+        "channel": .channel,
+        "comments": .comments,
+        "content:encoded": .contentEncoded,
+        "copyright": .copyright,
+        "dc:author": .dcAuthor,
+        "dc:creator": .dcCreator,
+        "dc:date": .dcDate,
+        "dc:description": .dcDescription,
+        "dc:language": .dcLanguage,
+        "dc:rights": .dcRights,
+        "dc:subject": .dcSubject,
+        "dc:title": .dcTitle,
+        "dcterms:created": .dctermsCreated,
+        "dcterms:issued": .dctermsIssued,
+        "dcterms:modified": .dctermsModified,
+        "description": .description,
+        "enclosure": .enclosure,
+        "fullitem": .fullitem,
+        "generator": .generator,
+        "guid": .guid,
+        "html": .html,
+        "image": .image,
+        "item": .item,
+        "itunes:author": .itunesAuthor,
+        "itunes:category": .itunesCategory,
+        "itunes:image": .itunesImage,
+        "itunes:keywords": .itunesKeywords,
+        "itunes:subtitle": .itunesSubtitle,
+        "itunes:summary": .itunesSummary,
+        "language": .language,
+        "lastbuilddate": .lastbuilddate,
+        "link": .link,
+        "managingeditor": .managingeditor,
+        "media:category": .mediaCategory,
+        "media:keywords": .mediaKeywords,
+        "media:title": .mediaTitle,
+        "pubdate": .pubdate,
+        "rdf:rdf": .rdfRdf,
+        "rss": .rss,
+        "source": .source,
+        "textinput": .textinput,
+        "title": .title,
+        "ttl": .ttl,
+        "url": .url,
+        "xhtml:body": .xhtmlBody,
+        "xhtml:div": .xhtmlDiv,
+        "xhtml:html": .xhtmlHtml,
+    ]
+
 
     enum Context {
         case document, rssRoot, channel, item, image, person(Scope), atomSource, itunesCategory(Scope), ignored
@@ -70,11 +164,16 @@ final class FeedBuilder {
         var sawMarkup = false
         var xhtmlWrapperDepth: Int?
         var sawElement = false
-        var attributes: [String: String] = [:]
+        /// Lower is better: a value from a primary element replaces one from a fallback.
+        var priority = 0
+        /// A category's scheme (RSS `domain`, Atom `scheme`).
+        var scheme: String?
+        /// Atom content's `src`, the content's location when it is not inline.
+        var source: String?
         var linkAttributes: [String: String] = [:]
     }
 
-    enum Field: Hashable {
+    enum Field: Int, CaseIterable {
         case title, subtitle, summary, content, link, id, guid, language, rights, generator
         case published, updated, author, personName, personEmail, personURI, category, ttl, comments
         case sourceTitle, imageURL, imageTitle, imageLink, logo, atomLink, keywords
@@ -83,6 +182,9 @@ final class FeedBuilder {
     struct PriorityKey: Hashable {
         var field: Field
         var scope: Scope
+
+        static let count = Field.allCases.count * 3
+        var index: Int { field.rawValue * 3 + (scope == .feed ? 0 : scope == .entry ? 1 : 2) }
     }
 
     struct Attribute {
@@ -109,6 +211,9 @@ final class FeedBuilder {
 
     private var currentDepth: Int { stack.count }
 
+    /// Whether the root element has been seen.
+    var hasRoot: Bool { format != nil || rejection != nil || !stack.isEmpty }
+
     private var inheritedBase: String? { stack.last?.base ?? documentBase }
     private var inheritedLanguage: String? { stack.last?.language }
 
@@ -119,6 +224,7 @@ final class FeedBuilder {
     ///   - written: the name as written, or the local name for XHTML, for markup.
     ///   - namespaces: the namespace declarations on the element, for markup outside XHTML.
     func startElement(name: String, written: String, attributes: [Attribute], namespaceURI: String?, namespaces: [(String?, String)]) {
+        let element = Self.elements[name]
         if stack.count >= maxDepth {
             isTooDeep = true
             return
@@ -132,7 +238,7 @@ final class FeedBuilder {
                 language = attribute.value.trimmed().replacingAll("_", with: "-")
             }
         }
-        if isInEntry, name == "item" || name == "atom:entry", !(capture?.sawMarkup ?? false) || capture?.type == .text {
+        if isInEntry, element == .item || element == .atomEntry, !(capture?.sawMarkup ?? false) || capture?.type == .text {
             // An item inside an item is a sibling whose predecessor was never closed (a broken
             // end tag): keep both rather than lose the second.
             if var current = capture {
@@ -145,14 +251,14 @@ final class FeedBuilder {
             return
         }
         if capture != nil {
-            appendMarkupStart(name: name, written: written, attributes: attributes, namespaces: namespaces)
+            appendMarkupStart(name: name, element: element, written: written, attributes: attributes, namespaces: namespaces)
             stack.append(Frame(context: .ignored, base: base, language: language))
             return
         }
         if stack.isEmpty, namespaces.contains(where: { $0.1.lowercased() == Namespaces.rss090 }) {
             declaresRSS090 = true
         }
-        let context = open(name: name, attributes: attributes, namespaceURI: namespaceURI, base: base, language: language)
+        let context = open(name: name, element: element, attributes: attributes, namespaceURI: namespaceURI, base: base, language: language)
         stack.append(Frame(context: context, base: base, language: language))
     }
 
@@ -182,50 +288,50 @@ final class FeedBuilder {
 
     // MARK: - Opening elements
 
-    private func open(name: String, attributes: [Attribute], namespaceURI: String?, base: String?, language: String?) -> Context {
+    private func open(name: String, element: Element?, attributes: [Attribute], namespaceURI: String?, base: String?, language: String?) -> Context {
         let parent = stack.last?.context ?? .document
         switch parent {
         case .document:
-            return openRoot(name: name, attributes: attributes, namespaceURI: namespaceURI)
+            return openRoot(name: name, element: element, attributes: attributes, namespaceURI: namespaceURI)
         case .rssRoot:
-            switch name {
-            case "channel": return .channel
-            case "item", "atom:entry":
+            switch element {
+            case .channel: return .channel
+            case .item, .atomEntry:
                 startEntry(attributes: attributes)
                 return .item
-            case "image": return .image
+            case .image: return .image
             default: return .ignored
             }
         case .channel:
-            return openInChannel(name: name, attributes: attributes, base: base, language: language)
+            return openInChannel(name: name, element: element, attributes: attributes, base: base, language: language)
         case .item:
-            return openInItem(name: name, attributes: attributes, base: base, language: language)
+            return openInItem(name: name, element: element, attributes: attributes, base: base, language: language)
         case .image:
-            switch name {
-            case "url": beginCapture(.imageURL, scope: .feed, type: .text, base: base, language: language)
-            case "title": beginCapture(.imageTitle, scope: .feed, type: .text, base: base, language: language)
-            case "link": beginCapture(.imageLink, scope: .feed, type: .text, base: base, language: language)
+            switch element {
+            case .url: beginCapture(.imageURL, scope: .feed, type: .text, base: base, language: language)
+            case .title: beginCapture(.imageTitle, scope: .feed, type: .text, base: base, language: language)
+            case .link: beginCapture(.imageLink, scope: .feed, type: .text, base: base, language: language)
             default: break
             }
             return .ignored
         case .person(let scope):
-            switch name {
-            case "atom:name": beginCapture(.personName, scope: scope, type: .text, base: base, language: language)
-            case "atom:email": beginCapture(.personEmail, scope: scope, type: .text, base: base, language: language)
-            case "atom:uri", "atom:url": beginCapture(.personURI, scope: scope, type: .text, base: base, language: language)
+            switch element {
+            case .atomName: beginCapture(.personName, scope: scope, type: .text, base: base, language: language)
+            case .atomEmail: beginCapture(.personEmail, scope: scope, type: .text, base: base, language: language)
+            case .atomUri, .atomUrl: beginCapture(.personURI, scope: scope, type: .text, base: base, language: language)
             default: break
             }
             return .ignored
         case .atomSource:
-            switch name {
-            case "atom:title": beginTextConstruct(.sourceTitle, scope: .source, attributes: attributes, base: base, language: language)
-            case "atom:link": addAtomLink(attributes, scope: .source, base: base)
+            switch element {
+            case .atomTitle: beginTextConstruct(.sourceTitle, scope: .source, attributes: attributes, base: base, language: language)
+            case .atomLink: addAtomLink(attributes, scope: .source, base: base)
             default: break
             }
             return .ignored
         case .itunesCategory(let scope):
-            if name == "itunes:category" {
-                return openCategory(name: name, attributes: attributes, scope: scope, base: base, language: language)
+            if element == .itunesCategory {
+                return openCategory(name: name, element: element, attributes: attributes, scope: scope, base: base, language: language)
             }
             return .ignored
         case .ignored:
@@ -233,17 +339,17 @@ final class FeedBuilder {
         }
     }
 
-    private func openRoot(name: String, attributes: [Attribute], namespaceURI: String?) -> Context {
-        switch name {
-        case "rss":
+    private func openRoot(name: String, element: Element?, attributes: [Attribute], namespaceURI: String?) -> Context {
+        switch element {
+        case .rss:
             format = .rss
             version = attributes.first { $0.name == "version" }?.value.trimmed().nilIfEmpty
             return .rssRoot
-        case "rdf:rdf":
+        case .rdfRdf:
             format = .rdf
             version = declaresRSS090 ? "0.90" : "1.0"
             return .rssRoot
-        case "atom:feed":
+        case .atomFeed:
             format = .atom
             let declared = attributes.first { $0.name == "version" }?.value.trimmed().nilIfEmpty
             switch namespaceURI?.lowercased() {
@@ -256,17 +362,17 @@ final class FeedBuilder {
             isAtom03 = version?.hasPrefix("0.") == true
             rootLanguage = attributes.first { $0.name == "xml:lang" }?.value
             return .channel
-        case "channel":
+        case .channel:
             format = .rss
             return .channel
-        case "atom:entry":
+        case .atomEntry:
             // An Atom entry document (RFC 4287, 4.1.2): a feed of one entry.
             format = .atom
             version = namespaceURI?.lowercased() == Namespaces.atom03 ? "0.3" : "1.0"
             isAtom03 = version == "0.3"
             startEntry(attributes: attributes)
             return .item
-        case "html", "xhtml:html":
+        case .html, .xhtmlHtml:
             rejection = "an HTML page, not a feed"
             return .ignored
         default:
@@ -275,70 +381,70 @@ final class FeedBuilder {
         }
     }
 
-    private func openInChannel(name: String, attributes: [Attribute], base: String?, language: String?) -> Context {
-        switch name {
-        case "item", "atom:entry":
+    private func openInChannel(name: String, element: Element?, attributes: [Attribute], base: String?, language: String?) -> Context {
+        switch element {
+        case .item, .atomEntry:
             startEntry(attributes: attributes)
             return .item
-        case "image":
+        case .image:
             return .image
-        case "textinput":
+        case .textinput:
             return .ignored
-        case "title", "atom:title", "dc:title":
-            beginTextConstruct(.title, scope: .feed, attributes: attributes, base: base, language: language, priority: name == "dc:title" ? 1 : 0)
-        case "description", "atom:subtitle", "atom:tagline":
+        case .title, .atomTitle, .dcTitle:
+            beginTextConstruct(.title, scope: .feed, attributes: attributes, base: base, language: language, priority: element == .dcTitle ? 1 : 0)
+        case .description, .atomSubtitle, .atomTagline:
             beginTextConstruct(.subtitle, scope: .feed, attributes: attributes, base: base, language: language, priority: 0)
-        case "itunes:subtitle", "dc:description", "itunes:summary":
+        case .itunesSubtitle, .dcDescription, .itunesSummary:
             beginCapture(.subtitle, scope: .feed, type: .text, base: base, language: language, priority: 1)
-        case "link":
+        case .link:
             if let href = attributes.first(where: { $0.name == "href" })?.value {
                 addAtomLink(attributes, scope: .feed, base: base)
                 feed.link = URLResolver.resolve(href.trimmed(), against: base)
             } else {
                 beginCapture(.link, scope: .feed, type: .text, base: base, language: language)
             }
-        case "atom:link":
+        case .atomLink:
             addAtomLink(attributes, scope: .feed, base: base)
-        case "atom:id":
+        case .atomId:
             beginCapture(.id, scope: .feed, type: .text, base: base, language: language)
-        case "language", "dc:language":
+        case .language, .dcLanguage:
             beginCapture(.language, scope: .feed, type: .text, base: base, language: language)
-        case "copyright", "atom:rights", "atom:copyright", "dc:rights":
-            beginTextConstruct(.rights, scope: .feed, attributes: attributes, base: base, language: language, priority: name == "dc:rights" ? 1 : 0)
-        case "generator", "atom:generator":
+        case .copyright, .atomRights, .atomCopyright, .dcRights:
+            beginTextConstruct(.rights, scope: .feed, attributes: attributes, base: base, language: language, priority: element == .dcRights ? 1 : 0)
+        case .generator, .atomGenerator:
             beginCapture(.generator, scope: .feed, type: .text, base: base, language: language)
-        case "admin:generatoragent":
+        case .adminGeneratoragent:
             if let resource = attributes.first(where: { $0.name == "rdf:resource" })?.value, feed.generator == nil {
                 feed.generator = resource
             }
-        case "pubdate", "atom:published", "atom:issued":
+        case .pubdate, .atomPublished, .atomIssued:
             beginCapture(.published, scope: .feed, type: .text, base: base, language: language, priority: 0)
-        case "dc:date", "dcterms:issued", "dcterms:created":
+        case .dcDate, .dctermsIssued, .dctermsCreated:
             beginCapture(.published, scope: .feed, type: .text, base: base, language: language, priority: 1)
-        case "lastbuilddate", "atom:updated", "atom:modified", "dcterms:modified":
+        case .lastbuilddate, .atomUpdated, .atomModified, .dctermsModified:
             beginCapture(.updated, scope: .feed, type: .text, base: base, language: language)
-        case "managingeditor", "author":
+        case .managingeditor, .author:
             beginCapture(.author, scope: .feed, type: .text, base: base, language: language, priority: 0)
-        case "dc:creator", "dc:author":
+        case .dcCreator, .dcAuthor:
             beginCapture(.author, scope: .feed, type: .text, base: base, language: language, priority: 1)
-        case "itunes:author":
+        case .itunesAuthor:
             beginCapture(.author, scope: .feed, type: .text, base: base, language: language, priority: 2)
-        case "atom:author":
+        case .atomAuthor:
             person = Person()
             return .person(.feed)
-        case "category", "dc:subject", "atom:category", "itunes:category", "media:category":
-            return openCategory(name: name, attributes: attributes, scope: .feed, base: base, language: language)
-        case "itunes:keywords", "media:keywords":
+        case .category, .dcSubject, .atomCategory, .itunesCategory, .mediaCategory:
+            return openCategory(name: name, element: element, attributes: attributes, scope: .feed, base: base, language: language)
+        case .itunesKeywords, .mediaKeywords:
             beginCapture(.keywords, scope: .feed, type: .text, base: base, language: language)
-        case "atom:logo":
+        case .atomLogo:
             beginCapture(.logo, scope: .feed, type: .text, base: base, language: language, priority: 0)
-        case "atom:icon":
+        case .atomIcon:
             beginCapture(.logo, scope: .feed, type: .text, base: base, language: language, priority: 1)
-        case "itunes:image":
+        case .itunesImage:
             if let href = attributes.first(where: { $0.name == "href" })?.value, feed.image?.url == nil {
                 feed.image = Image(url: URLResolver.resolve(href.trimmed(), against: base))
             }
-        case "ttl":
+        case .ttl:
             beginCapture(.ttl, scope: .feed, type: .text, base: base, language: language)
         default:
             return .ignored
@@ -346,62 +452,62 @@ final class FeedBuilder {
         return .ignored
     }
 
-    private func openInItem(name: String, attributes: [Attribute], base: String?, language: String?) -> Context {
-        switch name {
-        case "title", "atom:title", "dc:title":
-            beginTextConstruct(.title, scope: .entry, attributes: attributes, base: base, language: language, priority: name == "dc:title" ? 1 : 0)
-        case "description", "atom:summary":
+    private func openInItem(name: String, element: Element?, attributes: [Attribute], base: String?, language: String?) -> Context {
+        switch element {
+        case .title, .atomTitle, .dcTitle:
+            beginTextConstruct(.title, scope: .entry, attributes: attributes, base: base, language: language, priority: element == .dcTitle ? 1 : 0)
+        case .description, .atomSummary:
             beginTextConstruct(.summary, scope: .entry, attributes: attributes, base: base, language: language, priority: 0)
-        case "dc:description", "itunes:summary", "itunes:subtitle":
+        case .dcDescription, .itunesSummary, .itunesSubtitle:
             beginTextConstruct(.summary, scope: .entry, attributes: attributes, base: base, language: language, priority: 1)
-        case "content:encoded", "atom:content", "xhtml:body", "xhtml:div", "fullitem":
-            beginContent(name: name, attributes: attributes, base: base, language: language)
-        case "link":
+        case .contentEncoded, .atomContent, .xhtmlBody, .xhtmlDiv, .fullitem:
+            beginContent(name: name, element: element, attributes: attributes, base: base, language: language)
+        case .link:
             if let href = attributes.first(where: { $0.name == "href" })?.value {
                 addAtomLink(attributes, scope: .entry, base: base)
                 entry.link = URLResolver.resolve(href.trimmed(), against: base)
             } else {
                 beginCapture(.link, scope: .entry, type: .text, base: base, language: language)
             }
-        case "atom:link":
+        case .atomLink:
             addAtomLink(attributes, scope: .entry, base: base)
-        case "guid":
+        case .guid:
             let permalink = attributes.first { $0.name == "ispermalink" }?.value.trimmed().lowercased()
             entryGuidIsPermalink = permalink != "false"
             beginCapture(.guid, scope: .entry, type: .text, base: base, language: language)
-        case "atom:id":
+        case .atomId:
             beginCapture(.id, scope: .entry, type: .text, base: base, language: language)
-        case "pubdate", "atom:published", "atom:issued":
+        case .pubdate, .atomPublished, .atomIssued:
             beginCapture(.published, scope: .entry, type: .text, base: base, language: language, priority: 0)
-        case "dc:date", "dcterms:issued", "dcterms:created", "atom:created":
+        case .dcDate, .dctermsIssued, .dctermsCreated, .atomCreated:
             beginCapture(.published, scope: .entry, type: .text, base: base, language: language, priority: 1)
-        case "atom:updated", "atom:modified", "dcterms:modified", "lastbuilddate":
+        case .atomUpdated, .atomModified, .dctermsModified, .lastbuilddate:
             beginCapture(.updated, scope: .entry, type: .text, base: base, language: language)
-        case "author", "managingeditor":
+        case .author, .managingeditor:
             beginCapture(.author, scope: .entry, type: .text, base: base, language: language, priority: 0)
-        case "dc:creator", "dc:author":
+        case .dcCreator, .dcAuthor:
             beginCapture(.author, scope: .entry, type: .text, base: base, language: language, priority: 1)
-        case "itunes:author":
+        case .itunesAuthor:
             beginCapture(.author, scope: .entry, type: .text, base: base, language: language, priority: 2)
-        case "atom:author":
+        case .atomAuthor:
             person = Person()
             return .person(.entry)
-        case "category", "dc:subject", "atom:category", "itunes:category", "media:category":
-            return openCategory(name: name, attributes: attributes, scope: .entry, base: base, language: language)
-        case "itunes:keywords", "media:keywords":
+        case .category, .dcSubject, .atomCategory, .itunesCategory, .mediaCategory:
+            return openCategory(name: name, element: element, attributes: attributes, scope: .entry, base: base, language: language)
+        case .itunesKeywords, .mediaKeywords:
             beginCapture(.keywords, scope: .entry, type: .text, base: base, language: language)
-        case "media:title":
+        case .mediaTitle:
             beginTextConstruct(.title, scope: .entry, attributes: attributes, base: base, language: language, priority: 2)
-        case "enclosure":
+        case .enclosure:
             addEnclosure(attributes, base: base)
-        case "comments":
+        case .comments:
             beginCapture(.comments, scope: .entry, type: .text, base: base, language: language)
-        case "source":
+        case .source:
             if let url = attributes.first(where: { $0.name == "url" })?.value {
                 entry.source = Source(title: entry.source?.title, link: URLResolver.resolve(url.trimmed(), against: base))
             }
             beginCapture(.sourceTitle, scope: .source, type: .text, base: base, language: language)
-        case "atom:source":
+        case .atomSource:
             return .atomSource
         default:
             return .ignored
@@ -409,9 +515,9 @@ final class FeedBuilder {
         return .ignored
     }
 
-    private func openCategory(name: String, attributes: [Attribute], scope: Scope, base: String?, language: String?) -> Context {
-        switch name {
-        case "atom:category":
+    private func openCategory(name: String, element: Element?, attributes: [Attribute], scope: Scope, base: String?, language: String?) -> Context {
+        switch element {
+        case .atomCategory:
             let term = attributes.first { $0.name == "term" }?.value
             let scheme = attributes.first { $0.name == "scheme" }?.value
             let label = attributes.first { $0.name == "label" }?.value
@@ -420,9 +526,9 @@ final class FeedBuilder {
             } else {
                 // Atom 0.3 and mislabelled feeds put the term in the text.
                 beginCapture(.category, scope: scope, type: .text, base: base, language: language)
-                capture?.attributes["scheme"] = scheme
+                capture?.scheme = scheme
             }
-        case "itunes:category":
+        case .itunesCategory:
             if let text = attributes.first(where: { $0.name == "text" })?.value {
                 appendCategory(Category(term: text, scheme: "http://www.itunes.com/"), scope: scope)
             }
@@ -430,9 +536,9 @@ final class FeedBuilder {
         default:
             beginCapture(.category, scope: scope, type: .text, base: base, language: language)
             if let domain = attributes.first(where: { $0.name == "domain" || $0.name == "scheme" })?.value {
-                capture?.attributes["scheme"] = domain
-            } else if name == "media:category" {
-                capture?.attributes["scheme"] = "http://search.yahoo.com/mrss/category_schema"
+                capture?.scheme = domain
+            } else if element == .mediaCategory {
+                capture?.scheme = "http://search.yahoo.com/mrss/category_schema"
             }
         }
         return .ignored
@@ -446,8 +552,9 @@ final class FeedBuilder {
         if let about = attributes.first(where: { $0.name == "rdf:about" })?.value {
             entry.id = about
         }
-        for key in priorities.keys where key.scope != .feed {
-            priorities[key] = nil
+        for field in Field.allCases {
+            priorities[PriorityKey(field: field, scope: .entry).index] = .max
+            priorities[PriorityKey(field: field, scope: .source).index] = .max
         }
     }
 
@@ -497,15 +604,11 @@ final class FeedBuilder {
     // MARK: - Captures
 
     private func beginCapture(_ field: Field, scope: Scope, type: TextType, base: String?, language: String?, priority: Int = 0) {
-        let key = PriorityKey(field: field, scope: scope)
-        if let best = priorities[key], best < priority, field != .author {
-            return
-        }
-        if field == .author, let best = priorities[key], best < priority {
+        if priorities[PriorityKey(field: field, scope: scope).index] < priority {
             return
         }
         capture = Capture(field: field, scope: scope, depth: stack.count, type: type, base: base, language: language)
-        capture?.attributes["priority"] = String(priority)
+        capture?.priority = priority
     }
 
     /// Starts a text construct: Atom's `type`/`mode` attributes decide how to read it; RSS text
@@ -534,7 +637,7 @@ final class FeedBuilder {
         capture?.guessesHTML = guesses
     }
 
-    private func beginContent(name: String, attributes: [Attribute], base: String?, language: String?) {
+    private func beginContent(name: String, element: Element?, attributes: [Attribute], base: String?, language: String?) {
         if name == "atom:content" {
             let typeAttribute = attributes.first { $0.name == "type" }?.value.trimmed().lowercased()
             let mode = attributes.first { $0.name == "mode" }?.value.trimmed().lowercased()
@@ -543,7 +646,7 @@ final class FeedBuilder {
             capture = Capture(field: .content, scope: .entry, depth: stack.count, type: type, base: base, language: language)
             capture?.isBase64 = mode == "base64" || Self.isBinary(typeAttribute)
             if let src = attributes.first(where: { $0.name == "src" })?.value {
-                capture?.attributes["src"] = URLResolver.resolve(src.trimmed(), against: base)
+                capture?.source = URLResolver.resolve(src.trimmed(), against: base)
             }
         } else if name == "xhtml:body" || name == "xhtml:div" {
             capture = Capture(field: .content, scope: .entry, depth: stack.count, type: .xhtml, base: base, language: language)
@@ -571,11 +674,11 @@ final class FeedBuilder {
         }
     }
 
-    private func appendMarkupStart(name: String, written: String, attributes: [Attribute], namespaces: [(String?, String)]) {
+    private func appendMarkupStart(name: String, element: Element?, written: String, attributes: [Attribute], namespaces: [(String?, String)]) {
         guard var current = capture else { return }
         let isWrapper =
             current.type == .xhtml && !isAtom03 && !current.sawElement && current.xhtmlWrapperDepth == nil
-            && name == "xhtml:div" && stack.count == current.depth + 1
+            && element == .xhtmlDiv && stack.count == current.depth + 1
             && current.buffer.allSatisfy(DocumentDecoder.isXMLSpace)
         current.sawElement = true
         if isWrapper {
@@ -647,11 +750,11 @@ final class FeedBuilder {
 
     private func assign(_ value: String, type: TextType, capture: Capture) {
         let scope = capture.scope
-        let priority = Int(capture.attributes["priority"] ?? "0") ?? 0
-        let key = PriorityKey(field: capture.field, scope: scope)
+        let priority = capture.priority
+        let key = PriorityKey(field: capture.field, scope: scope).index
         let previousPriority = priorities[key]
-        priorities[key] = min(previousPriority ?? priority, priority)
-        let replaces = previousPriority.map { priority < $0 } ?? true
+        priorities[key] = min(previousPriority, priority)
+        let replaces = priority < previousPriority
         switch capture.field {
         case .title:
             if scope == .feed {
@@ -668,7 +771,7 @@ final class FeedBuilder {
                 entry.summaryType = type
             }
         case .content:
-            if let src = capture.attributes["src"], value.isEmpty {
+            if let src = capture.source, value.isEmpty {
                 entry.links = (entry.links ?? []) + [Link(href: src, rel: "alternate")]
                 if entry.link == nil { entry.link = src }
                 return
@@ -735,7 +838,7 @@ final class FeedBuilder {
         case .personURI: person?.uri = URLResolver.resolve(value, against: capture.base)
         case .category:
             guard !value.isEmpty else { return }
-            appendCategory(Category(term: value, scheme: capture.attributes["scheme"]?.nilIfEmpty), scope: scope)
+            appendCategory(Category(term: value, scheme: capture.scheme?.nilIfEmpty), scope: scope)
         case .ttl:
             if let minutes = Int(value) { feed.ttl = minutes }
         case .comments:

@@ -177,32 +177,20 @@ public final class FeedParser {
             guard let context, let localName else { return }
             let parser = Unmanaged<FeedParser>.fromOpaque(context).takeUnretainedValue()
             let builder = parser.feedBuilder
-            let uriText = uri.map { String(cString: $0) }
-            let local = String(cString: localName)
-            let writtenPrefix = prefix.map { String(cString: $0) }
-            let name = builder.canonicalName(local: local, writtenPrefix: writtenPrefix, uri: uriText)
+            let element = parser.elementName(local: localName, prefix: prefix, uri: uri)
             var list: [FeedBuilder.Attribute] = []
             if let attributes, attributeCount > 0 {
                 list.reserveCapacity(Int(attributeCount))
                 for index in 0..<Int(attributeCount) {
                     let base = index * 5
                     guard let attributeName = attributes[base], let start = attributes[base + 3], let end = attributes[base + 4] else { continue }
-                    let attributeLocal = String(cString: attributeName)
-                    let attributePrefix = attributes[base + 1].map { String(cString: $0) }
-                    let key: String
-                    if attributePrefix == nil {
-                        key = attributeLocal.lowercased()
-                    } else {
-                        let attributeURI = attributes[base + 2].map { String(cString: $0) }
-                        key = Namespaces.prefix(uri: attributeURI, writtenPrefix: attributePrefix) + ":" + attributeLocal.lowercased()
-                    }
+                    let names = parser.attributeName(local: attributeName, prefix: attributes[base + 1], uri: attributes[base + 2])
                     var value = String(decoding: UnsafeBufferPointer(start: start, count: end - start), as: UTF8.self)
                     if value.utf8.contains(UInt8(ascii: "&")) {
                         // libxml2 keeps "&#38;" in attribute values when it does not substitute entities.
                         value = value.replacingAll("&#38;", with: "&")
                     }
-                    let written = attributePrefix.map { $0 + ":" + attributeLocal } ?? attributeLocal
-                    list.append(FeedBuilder.Attribute(name: key, written: written, value: value))
+                    list.append(FeedBuilder.Attribute(name: names.name, written: names.written, value: value))
                 }
             }
             var declarations: [(String?, String)] = []
@@ -212,16 +200,14 @@ public final class FeedParser {
                     declarations.append((namespaces[index * 2].map { String(cString: $0) }, String(cString: declaredURI)))
                 }
             }
-            let written = FeedParser.writtenName(local: local, prefix: writtenPrefix, uri: uriText)
-            builder.startElement(name: name, written: written, attributes: list, namespaceURI: uriText, namespaces: declarations)
+            builder.startElement(
+                name: element.name, written: element.written, attributes: list, namespaceURI: element.uri, namespaces: declarations)
             if builder.rejection != nil || builder.isTooDeep { parser.stop() }
         }
         handler.endElementNs = { context, localName, prefix, uri in
             guard let context, let localName else { return }
             let parser = Unmanaged<FeedParser>.fromOpaque(context).takeUnretainedValue()
-            let written = FeedParser.writtenName(
-                local: String(cString: localName), prefix: prefix.map { String(cString: $0) }, uri: uri.map { String(cString: $0) })
-            parser.feedBuilder.endElement(written: written)
+            parser.feedBuilder.endElement(written: parser.elementName(local: localName, prefix: prefix, uri: uri).written)
         }
         handler.characters = { context, characters, length in
             guard let context, let characters, length > 0 else { return }
@@ -236,6 +222,65 @@ public final class FeedParser {
             parser.noteError(message, line: Int(error.pointee.line))
         }
         return handler
+    }
+
+    // MARK: - Names
+
+    /// libxml2 interns names and namespace URIs in its dictionary, so the same element arrives
+    /// with the same pointers; resolving each distinct name once saves building strings per tag.
+    private struct NameKey: Hashable {
+        var local: UnsafePointer<xmlChar>
+        var prefix: UnsafePointer<xmlChar>?
+        var uri: UnsafePointer<xmlChar>?
+    }
+
+    struct ElementName {
+        /// The matching key (`FeedBuilder.canonicalName`).
+        var name: String
+        /// The name for writing markup.
+        var written: String
+        var uri: String?
+    }
+
+    private var elementNames: [NameKey: ElementName] = [:]
+    private var attributeNames: [NameKey: (name: String, written: String)] = [:]
+
+    private func isInterned(_ key: NameKey) -> Bool {
+        guard let dictionary = parser?.rawContext.pointee.dict else { return false }
+        return xmlDictOwns(dictionary, key.local) == 1 && key.prefix.map { xmlDictOwns(dictionary, $0) == 1 } ?? true
+            && key.uri.map { xmlDictOwns(dictionary, $0) == 1 } ?? true
+    }
+
+    fileprivate func elementName(local: UnsafePointer<xmlChar>, prefix: UnsafePointer<xmlChar>?, uri: UnsafePointer<xmlChar>?) -> ElementName {
+        let key = NameKey(local: local, prefix: prefix, uri: uri)
+        if let known = elementNames[key] { return known }
+        let localText = String(cString: local)
+        let prefixText = prefix.map { String(cString: $0) }
+        let uriText = uri.map { String(cString: $0) }
+        let resolved = ElementName(
+            name: builder.canonicalName(local: localText, writtenPrefix: prefixText, uri: uriText),
+            written: Self.writtenName(local: localText, prefix: prefixText, uri: uriText), uri: uriText)
+        // The root element decides how unprefixed names read, so it is never cached.
+        if builder.hasRoot, isInterned(key) { elementNames[key] = resolved }
+        return resolved
+    }
+
+    fileprivate func attributeName(
+        local: UnsafePointer<xmlChar>, prefix: UnsafePointer<xmlChar>?, uri: UnsafePointer<xmlChar>?
+    ) -> (name: String, written: String) {
+        let key = NameKey(local: local, prefix: prefix, uri: uri)
+        if let known = attributeNames[key] { return known }
+        let localText = String(cString: local)
+        let resolved: (name: String, written: String)
+        if let prefix {
+            let prefixText = String(cString: prefix)
+            let uriText = uri.map { String(cString: $0) }
+            resolved = (Namespaces.prefix(uri: uriText, writtenPrefix: prefixText) + ":" + localText.lowercased(), prefixText + ":" + localText)
+        } else {
+            resolved = (localText.lowercased(), localText)
+        }
+        if isInterned(key) { attributeNames[key] = resolved }
+        return resolved
     }
 
     /// How an element is written back out as markup: XHTML elements by their local name, others

@@ -12,7 +12,12 @@ enum HTMLEscaping {
     }
 
     static func appendEscapedAttribute(_ value: String, to output: inout [UInt8]) {
-        for byte in value.utf8 {
+        var value = value
+        value.withUTF8 { appendEscapedAttribute($0, to: &output) }
+    }
+
+    static func appendEscapedAttribute(_ bytes: UnsafeBufferPointer<UInt8>, to output: inout [UInt8]) {
+        for byte in bytes {
             switch byte {
             case UInt8(ascii: "&"): output.append(contentsOf: "&amp;".utf8)
             case UInt8(ascii: "<"): output.append(contentsOf: "&lt;".utf8)

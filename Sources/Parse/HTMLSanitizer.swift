@@ -30,49 +30,119 @@ public enum HTMLSanitizer {
 
     /// The sanitised form of `html`, with relative URLs resolved against `base`.
     public static func sanitize(_ html: String, base: String?) -> String {
-        let bytes = Array(html.utf8)
-        guard bytes.contains(where: { $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: "&") }) else { return html }
+        var html = html
+        return html.withUTF8 { bytes in
+            guard bytes.contains(where: { $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: "&") }) else { return String(decoding: bytes, as: UTF8.self) }
+            var writer = Writer(input: bytes, base: base)
+            writer.run()
+            return String(decoding: writer.output, as: UTF8.self)
+        }
+    }
+
+    /// One pass over the input bytes, copying text in runs and rewriting each tag.
+    private struct Writer {
+        let input: UnsafeBufferPointer<UInt8>
+        let base: String?
         var output: [UInt8] = []
-        output.reserveCapacity(bytes.count)
         var index = 0
+        /// The element whose content is being dropped, and how deeply it is nested in itself.
         var skipping: String?
         var skipDepth = 0
-        let count = bytes.count
-        while index < count {
-            let byte = bytes[index]
-            if byte == UInt8(ascii: "&") {
-                index = copyReference(bytes, at: index, into: &output, isSkipping: skipping != nil)
-                continue
+        /// Attribute ranges of the current tag, reused from tag to tag.
+        var attributes: [AttributeRange] = []
+
+        init(input: UnsafeBufferPointer<UInt8>, base: String?) {
+            self.input = input
+            self.base = base
+            output.reserveCapacity(input.count + 64)
+        }
+
+        mutating func run() {
+            let count = input.count
+            while index < count {
+                var end = index
+                while end < count, input[end] != UInt8(ascii: "<"), input[end] != UInt8(ascii: "&") { end += 1 }
+                if end > index {
+                    if skipping == nil { output.append(contentsOf: UnsafeBufferPointer(rebasing: input[index..<end])) }
+                    index = end
+                    if index == count { return }
+                }
+                if input[index] == UInt8(ascii: "&") {
+                    copyReference()
+                } else {
+                    readMarkup()
+                }
             }
-            guard byte == UInt8(ascii: "<"), index + 1 < count else {
-                if skipping == nil { output.append(contentsOf: byte == UInt8(ascii: "<") ? Array("&lt;".utf8) : [byte]) }
+        }
+
+        /// Copies a character or entity reference (`&#X61;` as `&#x61;`, C1 references as the
+        /// windows-1252 character), or escapes a bare `&`.
+        mutating func copyReference() {
+            let start = index
+            var end = start + 1
+            let isNumeric = end < input.count && input[end] == UInt8(ascii: "#")
+            var isHex = false
+            if isNumeric {
+                end += 1
+                if end < input.count, input[end] | 0x20 == UInt8(ascii: "x") {
+                    isHex = true
+                    end += 1
+                }
+            }
+            let digitsStart = end
+            while end < input.count, end - digitsStart < 32, isLetter(input[end]) || isDigitByte(input[end]) { end += 1 }
+            let isReference = end > digitsStart && end < input.count && input[end] == UInt8(ascii: ";")
+            index = isReference ? end + 1 : start + 1
+            guard skipping == nil else { return }
+            guard isReference else {
+                output.append(contentsOf: "&amp;".utf8)
+                return
+            }
+            if isNumeric {
+                var value: UInt32 = 0
+                for position in digitsStart..<end {
+                    let digit = input[position]
+                    let nibble: UInt32 = isDigitByte(digit) ? UInt32(digit - 48) : UInt32((digit | 0x20) - 87)
+                    value = value &* (isHex ? 16 : 10) &+ nibble
+                }
+                if (0x80...0x9F).contains(value) {
+                    output.append(contentsOf: "&#x\(String(XMLRepair.fixedCodePoint(value), radix: 16));".utf8)
+                    return
+                }
+                output.append(contentsOf: isHex ? "&#x".utf8 : "&#".utf8)
+                output.append(contentsOf: UnsafeBufferPointer(rebasing: input[digitsStart...end]))
+                return
+            }
+            output.append(contentsOf: UnsafeBufferPointer(rebasing: input[start...end]))
+        }
+
+        /// Handles `<` at `index`: a tag, a comment or declaration (dropped), or a bare `<`.
+        mutating func readMarkup() {
+            let count = input.count
+            guard index + 1 < count else {
+                if skipping == nil { output.append(contentsOf: "&lt;".utf8) }
                 index += 1
-                continue
+                return
             }
-            let next = bytes[index + 1]
+            let next = input[index + 1]
             if next == UInt8(ascii: "?")
                 || (next == UInt8(ascii: "!") && index + 2 < count
-                    && (bytes[index + 2] == UInt8(ascii: "-") || isLetter(bytes[index + 2]) || bytes[index + 2] == UInt8(ascii: "[")))
+                    && (input[index + 2] == UInt8(ascii: "-") || isLetter(input[index + 2]) || input[index + 2] == UInt8(ascii: "[")))
             {
-                index = skipDeclaration(bytes, from: index)
-                continue
+                index = skipDeclaration(from: index)
+                return
             }
             let isEnd = next == UInt8(ascii: "/")
             let nameStart = index + (isEnd ? 2 : 1)
-            guard nameStart < count, isLetter(bytes[nameStart]) else {
+            guard nameStart < count, isLetter(input[nameStart]), let tag = readTag(nameStart: nameStart) else {
                 if skipping == nil { output.append(contentsOf: "&lt;".utf8) }
                 index += 1
-                continue
-            }
-            guard let tag = Tag.read(bytes, from: nameStart) else {
-                // An unterminated tag: the rest is text.
-                if skipping == nil { output.append(contentsOf: "&lt;".utf8) }
-                index += 1
-                continue
+                return
             }
             index = tag.end
+            let name = tag.name
             if let skipped = skipping {
-                if tag.name == skipped {
+                if name == skipped {
                     if isEnd {
                         skipDepth -= 1
                         if skipDepth == 0 { skipping = nil }
@@ -80,80 +150,214 @@ public enum HTMLSanitizer {
                         skipDepth += 1
                     }
                 }
-                continue
+                return
             }
-            if droppedWithContent.contains(tag.name) {
-                if !isEnd, !tag.isSelfClosing, !voidElements.contains(tag.name) {
-                    skipping = tag.name
+            if droppedWithContent.contains(name) {
+                if !isEnd, !tag.isSelfClosing, !voidElements.contains(name) {
+                    skipping = name
                     skipDepth = 1
                 }
-                continue
+                return
             }
-            if droppedTags.contains(tag.name) { continue }
+            if droppedTags.contains(name) { return }
+            let isVoid = voidElements.contains(name)
             if isEnd {
-                if !voidElements.contains(tag.name) {
+                if !isVoid {
                     output.append(contentsOf: "</".utf8)
-                    output.append(contentsOf: tag.name.utf8)
+                    output.append(contentsOf: name.utf8)
                     output.append(UInt8(ascii: ">"))
                 }
-                continue
+                return
             }
             output.append(UInt8(ascii: "<"))
-            output.append(contentsOf: tag.name.utf8)
-            for (name, value) in tag.attributes.sorted(by: { $0.0 < $1.0 }) {
-                if name.hasPrefix("on") || name == "formaction" { continue }
-                var value = value
-                if urlAttributes.contains(name) {
-                    let lowered = value.trimmed().lowercased().filter { !$0.isWhitespace }
-                    if lowered.hasPrefix("javascript:") || lowered.hasPrefix("vbscript:") { continue }
-                    value = URLResolver.resolve(value, against: base)
-                } else if name == "style", value.lowercased().contains("expression(") || value.lowercased().contains("javascript:") {
+            output.append(contentsOf: name.utf8)
+            writeAttributes()
+            output.append(contentsOf: isVoid || tag.isSelfClosing ? " />".utf8 : ">".utf8)
+        }
+
+        struct AttributeRange {
+            var name: Range<Int>
+            var value: Range<Int>?
+        }
+
+        struct TagInfo {
+            var name: String
+            var isSelfClosing: Bool
+            var end: Int
+        }
+
+        /// Reads a tag's name and attribute ranges; nil when the tag never closes.
+        mutating func readTag(nameStart: Int) -> TagInfo? {
+            let count = input.count
+            var position = nameStart
+            while position < count, !isSpace(input[position]), input[position] != UInt8(ascii: ">"), input[position] != UInt8(ascii: "/") {
+                position += 1
+            }
+            let name = lowercased(nameStart..<position)
+            var isSelfClosing = false
+            attributes.removeAll(keepingCapacity: true)
+            while position < count {
+                while position < count, isSpace(input[position]) { position += 1 }
+                guard position < count else { return nil }
+                let byte = input[position]
+                if byte == UInt8(ascii: ">") {
+                    return TagInfo(name: name, isSelfClosing: isSelfClosing, end: position + 1)
+                }
+                if byte == UInt8(ascii: "/") {
+                    if position + 1 < count, input[position + 1] == UInt8(ascii: ">") { isSelfClosing = true }
+                    position += 1
                     continue
                 }
+                let attributeStart = position
+                while position < count, !isSpace(input[position]), input[position] != UInt8(ascii: "="), input[position] != UInt8(ascii: ">"),
+                    !(input[position] == UInt8(ascii: "/") && position + 1 < count && input[position + 1] == UInt8(ascii: ">"))
+                {
+                    position += 1
+                }
+                let nameRange = attributeStart..<position
+                while position < count, isSpace(input[position]) { position += 1 }
+                var valueRange: Range<Int>?
+                if position < count, input[position] == UInt8(ascii: "=") {
+                    position += 1
+                    while position < count, isSpace(input[position]) { position += 1 }
+                    guard position < count else { return nil }
+                    let quote = input[position]
+                    if quote == UInt8(ascii: "\"") || quote == UInt8(ascii: "'") {
+                        let valueStart = position + 1
+                        var close = valueStart
+                        while close < count, input[close] != quote { close += 1 }
+                        guard close < count else { return nil }
+                        valueRange = valueStart..<close
+                        position = close + 1
+                    } else {
+                        let valueStart = position
+                        while position < count, !isSpace(input[position]), input[position] != UInt8(ascii: ">") { position += 1 }
+                        valueRange = valueStart..<position
+                    }
+                }
+                if !nameRange.isEmpty, !attributes.contains(where: { equalIgnoringCase($0.name, nameRange) }) {
+                    attributes.append(AttributeRange(name: nameRange, value: valueRange))
+                }
+            }
+            return nil
+        }
+
+        /// Writes the kept attributes in name order, values escaped, URLs resolved.
+        mutating func writeAttributes() {
+            if attributes.count > 1 {
+                // Insertion sort: tags have a handful of attributes.
+                for position in 1..<attributes.count {
+                    var current = position
+                    while current > 0, lessIgnoringCase(attributes[current].name, attributes[current - 1].name) {
+                        attributes.swapAt(current, current - 1)
+                        current -= 1
+                    }
+                }
+            }
+            for attribute in attributes {
+                let nameRange = attribute.name
+                if nameRange.count >= 2, input[nameRange.lowerBound] | 0x20 == UInt8(ascii: "o"), input[nameRange.lowerBound + 1] | 0x20 == UInt8(ascii: "n") {
+                    continue  // event handlers
+                }
+                let name = lowercased(nameRange)
+                if name == "formaction" { continue }
+                let valueRange = attribute.value ?? nameRange
+                let isURL = urlAttributes.contains(name)
+                if isURL, hasScriptScheme(valueRange) { continue }
+                if name == "style", containsIgnoringCase(valueRange, "expression(") || containsIgnoringCase(valueRange, "javascript:") { continue }
                 output.append(UInt8(ascii: " "))
                 output.append(contentsOf: name.utf8)
                 output.append(contentsOf: "=\"".utf8)
-                appendAttribute(value, to: &output)
+                let raw = UnsafeBufferPointer(rebasing: input[valueRange])
+                if isURL, !isAbsoluteHTTP(valueRange), base != nil {
+                    let value = HTMLEntities.decodeAttribute(String(decoding: raw, as: UTF8.self))
+                    HTMLEscaping.appendEscapedAttribute(URLResolver.resolve(value, against: base), to: &output)
+                } else if raw.contains(UInt8(ascii: "&")) {
+                    HTMLEscaping.appendEscapedAttribute(HTMLEntities.decodeAttribute(String(decoding: raw, as: UTF8.self)), to: &output)
+                } else {
+                    HTMLEscaping.appendEscapedAttribute(raw, to: &output)
+                }
                 output.append(UInt8(ascii: "\""))
             }
-            if voidElements.contains(tag.name) || tag.isSelfClosing {
-                output.append(contentsOf: " />".utf8)
-            } else {
-                output.append(UInt8(ascii: ">"))
-            }
         }
-        return String(decoding: output, as: UTF8.self)
-    }
 
-    /// Copies a character or entity reference as it is (`&#X61;` as `&#x61;`), or escapes a bare
-    /// `&`; returns the index after what it used.
-    private static func copyReference(_ bytes: [UInt8], at index: Int, into output: inout [UInt8], isSkipping: Bool) -> Int {
-        var end = index + 1
-        let isNumeric = end < bytes.count && bytes[end] == UInt8(ascii: "#")
-        if isNumeric {
-            end += 1
-            if end < bytes.count, bytes[end] == UInt8(ascii: "x") || bytes[end] == UInt8(ascii: "X") { end += 1 }
+        func lowercased(_ range: Range<Int>) -> String {
+            var hasUpper = false
+            for position in range where input[position] >= 65 && input[position] <= 90 { hasUpper = true }
+            if !hasUpper { return String(decoding: UnsafeBufferPointer(rebasing: input[range]), as: UTF8.self) }
+            return String(decoding: input[range].map { $0 >= 65 && $0 <= 90 ? $0 | 0x20 : $0 }, as: UTF8.self)
         }
-        let start = end
-        while end < bytes.count, end - start < 32, isLetter(bytes[end]) || isDigitByte(bytes[end]) { end += 1 }
-        let isReference = end > start && end < bytes.count && bytes[end] == UInt8(ascii: ";")
-        guard !isSkipping else { return isReference ? end + 1 : index + 1 }
-        guard isReference else {
-            output.append(contentsOf: "&amp;".utf8)
-            return index + 1
-        }
-        if isNumeric {
-            // References to C1 controls mean windows-1252 characters, as browsers read them.
-            let digits = String(decoding: bytes[start..<end], as: UTF8.self)
-            if let value = UInt32(digits, radix: end - start > 0 && start - index == 3 ? 16 : 10), (0x80...0x9F).contains(value) {
-                output.append(contentsOf: "&#x\(String(XMLRepair.fixedCodePoint(value), radix: 16));".utf8)
-                return end + 1
+
+        func equalIgnoringCase(_ left: Range<Int>, _ right: Range<Int>) -> Bool {
+            guard left.count == right.count else { return false }
+            for offset in 0..<left.count where input[left.lowerBound + offset] | 0x20 != input[right.lowerBound + offset] | 0x20 {
+                return false
             }
+            return true
         }
-        for position in index...end {
-            output.append(bytes[position] == UInt8(ascii: "X") && position == index + 2 && isNumeric ? UInt8(ascii: "x") : bytes[position])
+
+        func lessIgnoringCase(_ left: Range<Int>, _ right: Range<Int>) -> Bool {
+            for offset in 0..<min(left.count, right.count) {
+                let a = lowerASCII(input[left.lowerBound + offset])
+                let b = lowerASCII(input[right.lowerBound + offset])
+                if a != b { return a < b }
+            }
+            return left.count < right.count
         }
-        return end + 1
+
+        func lowerASCII(_ byte: UInt8) -> UInt8 { byte >= 65 && byte <= 90 ? byte | 0x20 : byte }
+
+        /// `javascript:` or `vbscript:` after any whitespace, in any case, with whitespace inside.
+        func hasScriptScheme(_ range: Range<Int>) -> Bool {
+            var letters: [UInt8] = []
+            for position in range {
+                let byte = input[position]
+                if isSpace(byte) || byte < 0x20 { continue }
+                if byte == UInt8(ascii: ":") { break }
+                letters.append(lowerASCII(byte))
+                if letters.count > 10 { return false }
+            }
+            return letters.elementsEqual("javascript".utf8) || letters.elementsEqual("vbscript".utf8)
+        }
+
+        func isAbsoluteHTTP(_ range: Range<Int>) -> Bool {
+            for prefix in ["http://", "https://"] {
+                let bytes = Array(prefix.utf8)
+                if range.count >= bytes.count, zip(input[range], bytes).allSatisfy({ lowerASCII($0) == $1 }) { return true }
+            }
+            return false
+        }
+
+        func containsIgnoringCase(_ range: Range<Int>, _ needle: StaticString) -> Bool {
+            let length = needle.utf8CodeUnitCount
+            guard range.count >= length else { return false }
+            for start in range.lowerBound...(range.upperBound - length) {
+                var matches = true
+                for offset in 0..<length where lowerASCII(input[start + offset]) != needle.utf8Start[offset] {
+                    matches = false
+                    break
+                }
+                if matches { return true }
+            }
+            return false
+        }
+
+        func skipDeclaration(from start: Int) -> Int {
+            let count = input.count
+            if count - start >= 4, input[start + 2] == UInt8(ascii: "-"), input[start + 3] == UInt8(ascii: "-") {
+                var position = start + 4
+                while position + 2 < count {
+                    if input[position] == UInt8(ascii: "-"), input[position + 1] == UInt8(ascii: "-"), input[position + 2] == UInt8(ascii: ">") {
+                        return position + 3
+                    }
+                    position += 1
+                }
+                return count
+            }
+            var position = start + 2
+            while position < count, input[position] != UInt8(ascii: ">") { position += 1 }
+            return min(position + 1, count)
+        }
     }
 
     /// feedparser's heuristic for RSS text that is really HTML: a closing tag or an entity, and
@@ -192,93 +396,17 @@ public enum HTMLSanitizer {
         return hasCloseTag || hasEntity
     }
 
-    private static func skipDeclaration(_ bytes: [UInt8], from start: Int) -> Int {
-        if bytes.count - start >= 4, bytes[start + 2] == UInt8(ascii: "-"), bytes[start + 3] == UInt8(ascii: "-") {
-            var index = start + 4
-            while index + 2 < bytes.count {
-                if bytes[index] == UInt8(ascii: "-"), bytes[index + 1] == UInt8(ascii: "-"), bytes[index + 2] == UInt8(ascii: ">") {
-                    return index + 3
-                }
-                index += 1
-            }
-            return bytes.count
-        }
-        var index = start + 2
-        while index < bytes.count, bytes[index] != UInt8(ascii: ">") { index += 1 }
-        return min(index + 1, bytes.count)
-    }
-
-    private static func appendAttribute(_ value: String, to output: inout [UInt8]) {
-        HTMLEscaping.appendEscapedAttribute(value, to: &output)
-    }
-
     static func isLetter(_ byte: UInt8) -> Bool {
         (byte >= 65 && byte <= 90) || (byte >= 97 && byte <= 122)
     }
 
     static func isDigitByte(_ byte: UInt8) -> Bool { byte >= 48 && byte <= 57 }
 
-    /// One start or end tag read from HTML source.
-    struct Tag {
-        var name: String
-        var attributes: [(String, String)] = []
-        var isSelfClosing = false
-        var end: Int
-
-        static func read(_ bytes: [UInt8], from nameStart: Int) -> Tag? {
-            var index = nameStart
-            let count = bytes.count
-            while index < count, !isSpace(bytes[index]), bytes[index] != UInt8(ascii: ">"), bytes[index] != UInt8(ascii: "/") { index += 1 }
-            var tag = Tag(name: String(decoding: bytes[nameStart..<index], as: UTF8.self).lowercased(), end: index)
-            while index < count {
-                while index < count, isSpace(bytes[index]) { index += 1 }
-                guard index < count else { return nil }
-                let byte = bytes[index]
-                if byte == UInt8(ascii: ">") {
-                    tag.end = index + 1
-                    return tag
-                }
-                if byte == UInt8(ascii: "/") {
-                    if index + 1 < count, bytes[index + 1] == UInt8(ascii: ">") { tag.isSelfClosing = true }
-                    index += 1
-                    continue
-                }
-                let attributeStart = index
-                while index < count, !isSpace(bytes[index]), bytes[index] != UInt8(ascii: "="), bytes[index] != UInt8(ascii: ">"),
-                    !(bytes[index] == UInt8(ascii: "/") && index + 1 < count && bytes[index + 1] == UInt8(ascii: ">"))
-                {
-                    index += 1
-                }
-                let name = String(decoding: bytes[attributeStart..<index], as: UTF8.self).lowercased()
-                while index < count, isSpace(bytes[index]) { index += 1 }
-                var value = ""
-                if index < count, bytes[index] == UInt8(ascii: "=") {
-                    index += 1
-                    while index < count, isSpace(bytes[index]) { index += 1 }
-                    guard index < count else { return nil }
-                    let quote = bytes[index]
-                    if quote == UInt8(ascii: "\"") || quote == UInt8(ascii: "'") {
-                        let valueStart = index + 1
-                        guard let close = bytes[valueStart...].firstIndex(of: quote) else { return nil }
-                        value = String(decoding: bytes[valueStart..<close], as: UTF8.self)
-                        index = close + 1
-                    } else {
-                        let valueStart = index
-                        while index < count, !isSpace(bytes[index]), bytes[index] != UInt8(ascii: ">") { index += 1 }
-                        value = String(decoding: bytes[valueStart..<index], as: UTF8.self)
-                    }
-                } else {
-                    value = name
-                }
-                if !name.isEmpty, !tag.attributes.contains(where: { $0.0 == name }) {
-                    tag.attributes.append((name, HTMLEntities.decodeAttribute(value)))
-                }
-            }
-            return nil
-        }
-
-        static func isSpace(_ byte: UInt8) -> Bool {
-            byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 || byte == 0x0C
-        }
+    static func isSpace(_ byte: UInt8) -> Bool {
+        byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 || byte == 0x0C
     }
 }
+
+private func isLetter(_ byte: UInt8) -> Bool { HTMLSanitizer.isLetter(byte) }
+private func isDigitByte(_ byte: UInt8) -> Bool { HTMLSanitizer.isDigitByte(byte) }
+private func isSpace(_ byte: UInt8) -> Bool { HTMLSanitizer.isSpace(byte) }
