@@ -35,7 +35,11 @@ let package = Package(
         .target(
             name: "AINewsParse",
             dependencies: ["AINewsCore", "CLibXML2"],
-            path: "Sources/Parse"
+            path: "Sources/Parse",
+            // The parser is a single-threaded state machine called back from C for every tag;
+            // runtime exclusivity checks on its properties cost more than the parsing itself.
+            // Static checking stays on.
+            swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
         ),
         .executableTarget(
             name: "ainews",

@@ -21,6 +21,7 @@ struct DocumentDecoder {
     private var converter: Converter = .utf8
     private var iconvHandle: iconv_t?
     private var reportedBadByte = false
+    private var bomLength = 0
 
     private enum Converter { case utf8, windows1252, iconv }
 
@@ -43,10 +44,17 @@ struct DocumentDecoder {
     /// written; `isFinal` forces the decision and flushes what is held back.
     mutating func decode(_ chunk: UnsafeRawBufferPointer, isFinal: Bool, into output: inout [UInt8]) {
         if !isDecided {
+            if pending.isEmpty, chunk.count >= Self.sniffLength {
+                // The first chunk is long enough to decide from without copying it.
+                decide(from: Array(chunk.prefix(Self.sniffLength)))
+                let bom = bomLength
+                convert(UnsafeRawBufferPointer(rebasing: chunk[bom...]), isFinal: isFinal, into: &output)
+                return
+            }
             pending.append(contentsOf: chunk)
             guard pending.count >= Self.sniffLength || isFinal else { return }
-            decide()
-            let held = pending
+            decide(from: pending)
+            let held = Array(pending[bomLength...])
             pending = []
             held.withUnsafeBytes { convert($0, isFinal: isFinal, into: &output) }
             return
@@ -56,10 +64,9 @@ struct DocumentDecoder {
 
     // MARK: - Deciding
 
-    private mutating func decide() {
+    /// Decides the encoding from the first bytes, and how many of them are a byte-order mark.
+    private mutating func decide(from bytes: [UInt8]) {
         isDecided = true
-        let bytes = pending
-        var bomLength = 0
         var detected: String?
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) {
             detected = "utf-8"
@@ -85,9 +92,8 @@ struct DocumentDecoder {
         } else if bytes.starts(with: [0x3C, 0x00, 0x3F, 0x00]) || bytes.starts(with: [0x3C, 0x00]) {
             detected = "utf-16le"
         }
-        pending.removeFirst(bomLength)
-
-        let firstByte = pending.first { !Self.isXMLSpace($0) }
+        let afterBOM = bytes[bomLength...]
+        let firstByte = afterBOM.first { !Self.isXMLSpace($0) }
         if detected == nil, firstByte == UInt8(ascii: "{") || firstByte == UInt8(ascii: "[") {
             kind = .json
         }
@@ -98,7 +104,7 @@ struct DocumentDecoder {
             chosen = detected
         } else if let httpCharset {
             chosen = httpCharset
-        } else if kind == .xml, let declared = Self.declaredEncoding(in: pending) {
+        } else if kind == .xml, let declared = Self.declaredEncoding(in: Array(afterBOM)) {
             chosen = declared
         } else {
             chosen = "utf-8"
@@ -218,11 +224,9 @@ struct DocumentDecoder {
             if end > runStart { output.append(contentsOf: UnsafeBufferPointer(rebasing: input[runStart..<end])) }
         }
         while index < count {
+            index = ByteScan.firstNonASCII(input, from: index)
+            guard index < count else { break }
             let lead = input[index]
-            if lead < 0x80 {
-                index += 1
-                continue
-            }
             let length = Self.utf8SequenceLength(lead)
             if length > 0, index + length > count, !isFinal {
                 flushRun(index)

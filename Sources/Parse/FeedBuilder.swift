@@ -265,8 +265,9 @@ final class FeedBuilder {
     func endElement(written: String) {
         guard let frame = stack.popLast() else { return }
         if var current = capture {
+            // Take the capture out so its buffer stays uniquely referenced (no copy on write).
+            capture = nil
             if stack.count == current.depth {
-                capture = nil
                 finish(&current)
                 return
             }
@@ -676,6 +677,7 @@ final class FeedBuilder {
 
     private func appendMarkupStart(name: String, element: Element?, written: String, attributes: [Attribute], namespaces: [(String?, String)]) {
         guard var current = capture else { return }
+        capture = nil
         let isWrapper =
             current.type == .xhtml && !isAtom03 && !current.sawElement && current.xhtmlWrapperDepth == nil
             && element == .xhtmlDiv && stack.count == current.depth + 1

@@ -6,7 +6,10 @@ public enum URLResolver {
     public static func resolve(_ reference: String, against base: String?) -> String {
         let reference = reference.trimmed()
         guard let base, !base.isEmpty else { return reference }
-        if scheme(of: reference) != nil { return reference }
+        if reference.utf8.first == UInt8(ascii: "h"), reference.utf8.starts(with: "http".utf8), schemeLength(reference) != nil {
+            return reference
+        }
+        if schemeLength(reference) != nil { return reference }
         guard let baseParts = Parts(base), baseParts.scheme != nil else { return reference }
         if reference.isEmpty { return baseParts.withoutFragment }
         guard let ref = Parts(reference) else { return reference }
@@ -36,14 +39,20 @@ public enum URLResolver {
 
     /// The scheme of an absolute URL, lower-cased, or nil for a relative reference.
     public static func scheme(of text: String) -> String? {
-        var scheme = ""
-        for (offset, character) in text.unicodeScalars.enumerated() {
-            if character == ":" { return offset > 0 ? scheme.lowercased() : nil }
-            let isValid =
-                ("a"..."z").contains(character) || ("A"..."Z").contains(character)
-                || (offset > 0 && ("0"..."9" ~= character || character == "+" || character == "-" || character == "."))
-            if !isValid || !character.isASCII { return nil }
-            scheme.unicodeScalars.append(character)
+        guard let length = schemeLength(text) else { return nil }
+        return String(text.utf8.prefix(length).map { $0 >= 65 && $0 <= 90 ? $0 | 0x20 : $0 }.lazy.map { Character(UnicodeScalar($0)) })
+    }
+
+    /// The length of the scheme (`http` in `http://…`): a letter, then letters, digits, `+`, `-`
+    /// or `.`, then `:`.
+    static func schemeLength(_ text: some StringProtocol) -> Int? {
+        var length = 0
+        for byte in text.utf8 {
+            if byte == UInt8(ascii: ":") { return length > 0 ? length : nil }
+            let isLetter = (byte >= 65 && byte <= 90) || (byte >= 97 && byte <= 122)
+            let isOther = (byte >= 48 && byte <= 57) || byte == UInt8(ascii: "+") || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".")
+            guard isLetter || (length > 0 && isOther) else { return nil }
+            length += 1
         }
         return nil
     }
@@ -59,21 +68,22 @@ public enum URLResolver {
 
         init?(_ text: String) {
             var rest = Substring(text)
-            if let hash = rest.firstIndex(of: "#") {
+            if let hash = rest.utf8.firstIndex(of: UInt8(ascii: "#")) {
                 fragment = String(rest[rest.index(after: hash)...])
                 rest = rest[..<hash]
             }
-            if let mark = rest.firstIndex(of: "?") {
+            if let mark = rest.utf8.firstIndex(of: UInt8(ascii: "?")) {
                 query = String(rest[rest.index(after: mark)...])
                 rest = rest[..<mark]
             }
-            if let found = URLResolver.scheme(of: String(rest)) {
-                scheme = found
-                rest = rest[rest.index(rest.startIndex, offsetBy: found.count + 1)...]
+            if let length = URLResolver.schemeLength(rest) {
+                let colon = rest.utf8.index(rest.startIndex, offsetBy: length)
+                scheme = String(rest[..<colon]).lowercased()
+                rest = rest[rest.utf8.index(after: colon)...]
             }
-            if rest.hasPrefix("//") {
+            if rest.utf8.starts(with: "//".utf8) {
                 rest = rest.dropFirst(2)
-                let end = rest.firstIndex(of: "/") ?? rest.endIndex
+                let end = rest.utf8.firstIndex(of: UInt8(ascii: "/")) ?? rest.endIndex
                 authority = String(rest[..<end])
                 rest = rest[end...]
             }

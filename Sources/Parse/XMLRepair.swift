@@ -79,8 +79,8 @@ struct XMLRepair {
                 state = .markup
             case .markup:
                 // Copy the run of bytes that need no repair in one go.
-                var end = index
-                while end < count, Self.isPlain(input[end]) { end += 1 }
+                let end = ByteScan.first(
+                    input, from: index, UInt8(ascii: "&"), UInt8(ascii: "<"), UInt8(ascii: "]"), controls: true, where: { !Self.isPlain($0) })
                 if end > index {
                     output.append(contentsOf: UnsafeBufferPointer(rebasing: input[index..<end]))
                     index = end
@@ -177,15 +177,27 @@ struct XMLRepair {
     ) -> Int {
         let terminatorLength = terminator.utf8CodeUnitCount
         if let end = Self.find(input, from: start, terminator) {
-            for position in start..<(end + terminatorLength) { appendChecked(input[position], into: &output) }
+            appendChecked(input, start..<(end + terminatorLength), into: &output)
             state = .markup
             return end + terminatorLength
         }
         // Keep a possible partial terminator for the next chunk.
         let keep = isFinal ? 0 : min(terminatorLength - 1, input.count - start)
-        for position in start..<(input.count - keep) { appendChecked(input[position], into: &output) }
+        appendChecked(input, start..<(input.count - keep), into: &output)
         if keep > 0 { carry = Array(input[(input.count - keep)...]) }
         return input.count
+    }
+
+    /// Appends a range in runs, dropping forbidden control characters.
+    private mutating func appendChecked(_ input: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, into output: inout [UInt8]) {
+        var index = range.lowerBound
+        while index < range.upperBound {
+            let bounded = UnsafeBufferPointer(rebasing: input[..<range.upperBound])
+            let end = ByteScan.first(bounded, from: index, 0, 0, 0, controls: true, where: { $0 < 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D })
+            output.append(contentsOf: UnsafeBufferPointer(rebasing: input[index..<end]))
+            if end < range.upperBound { appendChecked(input[end], into: &output) }
+            index = end + 1
+        }
     }
 
     private mutating func appendChecked(_ byte: UInt8, into output: inout [UInt8]) {
@@ -354,7 +366,9 @@ struct XMLRepair {
         let first = literal.utf8Start[0]
         var index = start
         while index + length <= input.count {
-            if input[index] == first, matches(input, at: index, literal) { return index }
+            index = ByteScan.first(input, from: index, first, first, first, controls: false, where: { $0 == first })
+            guard index + length <= input.count else { return nil }
+            if matches(input, at: index, literal) { return index }
             index += 1
         }
         return nil

@@ -1,0 +1,50 @@
+/// Word-at-a-time scans over UTF-8 for the hot loops that copy runs of ordinary bytes (the
+/// decoder, the XML repair filter, the sanitizer): eight bytes are tested with a few integer
+/// operations, and only a word that may hold a byte of interest is looked at byte by byte.
+enum ByteScan {
+    private static let ones: UInt64 = 0x0101_0101_0101_0101
+    private static let highBits: UInt64 = 0x8080_8080_8080_8080
+
+    @inline(__always)
+    private static func load(_ buffer: UnsafeBufferPointer<UInt8>, _ index: Int) -> UInt64 {
+        UInt64(littleEndian: UnsafeRawPointer(buffer.baseAddress! + index).loadUnaligned(as: UInt64.self))
+    }
+
+    /// Bit 7 of each byte is set where the byte of `word` equals `value` (may also flag the byte
+    /// after a match; callers re-check candidates byte by byte).
+    @inline(__always)
+    private static func matches(_ word: UInt64, _ value: UInt8) -> UInt64 {
+        let x = word ^ (ones &* UInt64(value))
+        return (x &- ones) & ~x & highBits
+    }
+
+    /// The index of the first byte at or after `start` that is not ASCII, or `buffer.count`.
+    static func firstNonASCII(_ buffer: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+        var index = start
+        let count = buffer.count
+        while index + 8 <= count, load(buffer, index) & highBits == 0 { index += 8 }
+        while index < count, buffer[index] < 0x80 { index += 1 }
+        return index
+    }
+
+    /// The index of the first byte at or after `start` for which `isSpecial` holds, where every
+    /// special byte is `a`, `b`, `c` or below 0x20; or `buffer.count`.
+    static func first(
+        _ buffer: UnsafeBufferPointer<UInt8>, from start: Int, _ a: UInt8, _ b: UInt8, _ c: UInt8, controls: Bool,
+        where isSpecial: (UInt8) -> Bool
+    ) -> Int {
+        var index = start
+        let count = buffer.count
+        while index + 8 <= count {
+            let word = load(buffer, index)
+            var candidates = matches(word, a) | matches(word, b) | matches(word, c)
+            if controls { candidates |= (word &- ones &* 0x20) & ~word & highBits }
+            if candidates != 0 {
+                for offset in 0..<8 where isSpecial(buffer[index + offset]) { return index + offset }
+            }
+            index += 8
+        }
+        while index < count, !isSpecial(buffer[index]) { index += 1 }
+        return index
+    }
+}
