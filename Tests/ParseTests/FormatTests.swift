@@ -116,7 +116,7 @@ import Testing
     func chunkingDoesNotChangeTheResult(name: String) throws {
         let bytes = try Fixture.bytes(name)
         let whole = Result { try FeedParser().parse(bytes) }
-        for chunkSize in [1, 7, 4096] {
+        for chunkSize in [1, 2, 3, 7, 4096] {
             let parser = FeedParser()
             let streamed = Result { () throws -> ParsedFeed in
                 var offset = 0
