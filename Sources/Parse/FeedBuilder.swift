@@ -221,10 +221,12 @@ final class FeedBuilder {
 
     /// - Parameters:
     ///   - name: the canonical key (`canonicalName`).
+    ///   - element: the known element of that name (`elements[name]`).
     ///   - written: the name as written, or the local name for XHTML, for markup.
     ///   - namespaces: the namespace declarations on the element, for markup outside XHTML.
-    func startElement(name: String, written: String, attributes: [Attribute], namespaceURI: String?, namespaces: [(String?, String)]) {
-        let element = Self.elements[name]
+    func startElement(
+        name: String, element: Element?, written: String, attributes: [Attribute], namespaceURI: String?, namespaces: [(String?, String)]
+    ) {
         if stack.count >= maxDepth {
             isTooDeep = true
             return

@@ -201,7 +201,8 @@ public final class FeedParser {
                 }
             }
             builder.startElement(
-                name: element.name, written: element.written, attributes: list, namespaceURI: element.uri, namespaces: declarations)
+                name: element.name, element: element.element, written: element.written, attributes: list, namespaceURI: element.uri,
+                namespaces: declarations)
             if builder.rejection != nil || builder.isTooDeep { parser.stop() }
         }
         handler.endElementNs = { context, localName, prefix, uri in
@@ -240,9 +241,13 @@ public final class FeedParser {
         /// The name for writing markup.
         var written: String
         var uri: String?
+        /// The known element it is, looked up once per distinct name.
+        var element: FeedBuilder.Element?
     }
 
-    private var elementNames: [NameKey: ElementName] = [:]
+    /// A direct-mapped cache from interned name pointers to resolved names: a feed has a few
+    /// dozen distinct element names, so a small table indexed by pointer bits almost always hits.
+    private var elementNameSlots = [(key: NameKey, value: ElementName)?](repeating: nil, count: 256)
     private var attributeNames: [NameKey: (name: String, written: String)] = [:]
 
     private func isInterned(_ key: NameKey) -> Bool {
@@ -253,15 +258,17 @@ public final class FeedParser {
 
     fileprivate func elementName(local: UnsafePointer<xmlChar>, prefix: UnsafePointer<xmlChar>?, uri: UnsafePointer<xmlChar>?) -> ElementName {
         let key = NameKey(local: local, prefix: prefix, uri: uri)
-        if let known = elementNames[key] { return known }
+        let slot = (Int(bitPattern: local) >> 3 ^ Int(bitPattern: uri) >> 5) & (elementNameSlots.count - 1)
+        if let cached = elementNameSlots[slot], cached.key == key { return cached.value }
         let localText = String(cString: local)
         let prefixText = prefix.map { String(cString: $0) }
         let uriText = uri.map { String(cString: $0) }
+        let name = builder.canonicalName(local: localText, writtenPrefix: prefixText, uri: uriText)
         let resolved = ElementName(
-            name: builder.canonicalName(local: localText, writtenPrefix: prefixText, uri: uriText),
-            written: Self.writtenName(local: localText, prefix: prefixText, uri: uriText), uri: uriText)
+            name: name, written: Self.writtenName(local: localText, prefix: prefixText, uri: uriText), uri: uriText,
+            element: FeedBuilder.elements[name])
         // The root element decides how unprefixed names read, so it is never cached.
-        if builder.hasRoot, isInterned(key) { elementNames[key] = resolved }
+        if builder.hasRoot, isInterned(key) { elementNameSlots[slot] = (key, resolved) }
         return resolved
     }
 
