@@ -51,13 +51,18 @@ let package = Package(
         ),
         .executableTarget(
             name: "ainewsd",
-            dependencies: ["AINewsFetch"],
             path: "Sources/ainewsd"
         ),
         .executableTarget(
             name: "parse-benchmark",
             dependencies: ["AINewsParse"],
             path: "Benchmarks/ParseBenchmark"
+        ),
+        .testTarget(
+            name: "FetchTests",
+            dependencies: ["AINewsFetch"],
+            path: "Tests/FetchTests",
+            exclude: ["test-server.py"]
         ),
         .testTarget(
             name: "ParseTests",

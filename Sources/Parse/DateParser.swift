@@ -187,7 +187,8 @@ public enum DateParser {
                 let start = index
                 index += 1
                 while index < count, isDigit(bytes[index]) || bytes[index] == UInt8(ascii: ":") { index += 1 }
-                guard time != nil, offset == nil, let zone = zoneOffset(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self))
+                guard time != nil, offset == nil,
+                    let zone = zoneOffset(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self))
                 else { return nil }
                 offset = zone
                 continue

@@ -137,7 +137,6 @@ final class FeedBuilder {
         "xhtml:html": .xhtmlHtml,
     ]
 
-
     enum Context {
         case document, rssRoot, channel, item, image, person(Scope), atomSource, itunesCategory(Scope), ignored
     }

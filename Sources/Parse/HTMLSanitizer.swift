@@ -256,7 +256,9 @@ public enum HTMLSanitizer {
             }
             for attribute in attributes {
                 let nameRange = attribute.name
-                if nameRange.count >= 2, input[nameRange.lowerBound] | 0x20 == UInt8(ascii: "o"), input[nameRange.lowerBound + 1] | 0x20 == UInt8(ascii: "n") {
+                if nameRange.count >= 2, input[nameRange.lowerBound] | 0x20 == UInt8(ascii: "o"),
+                    input[nameRange.lowerBound + 1] | 0x20 == UInt8(ascii: "n")
+                {
                     continue  // event handlers
                 }
                 let name = lowercased(nameRange)

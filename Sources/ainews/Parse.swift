@@ -1,4 +1,5 @@
 import AINewsCore
+import AINewsFetch
 import AINewsParse
 import ArgumentParser
 import Foundation
@@ -11,7 +12,7 @@ struct Parse: ParsableCommand {
             "Exits 0 whenever a feed came out, even from broken XML (then \"bozo\" is true); exits 1 with a one-line error for input that is no feed."
     )
 
-    @Argument(help: "The feed file, or - for standard input.")
+    @Argument(help: "The feed file, - for standard input, or an http(s) URL to fetch.")
     var file: String
 
     @Option(name: .customLong("base-url"), help: "The document's URL, which relative links resolve against.")
@@ -24,15 +25,12 @@ struct Parse: ParsableCommand {
     var pretty = false
 
     func run() throws {
-        var configuration = FeedParser.Configuration()
-        configuration.baseURL = baseURL
-        configuration.contentType = contentType
-        let parser = FeedParser(configuration: configuration)
         let feed: ParsedFeed
         do {
-            try InputReader.read(path: file) { try parser.append($0) }
-            feed = try parser.finish()
+            feed = try isURL ? fetchAndParse() : parseFile()
         } catch let error as FeedParseError {
+            throw CommandFailure("\(file): \(error)")
+        } catch let error as FetchError {
             throw CommandFailure("\(file): \(error)")
         }
         let encoder = JSONEncoder()
@@ -40,5 +38,43 @@ struct Parse: ParsableCommand {
         var data = try encoder.encode(feed)
         data.append(UInt8(ascii: "\n"))
         FileHandle.standardOutput.write(data)
+    }
+
+    private var isURL: Bool {
+        let lowered = file.lowercased()
+        return lowered.hasPrefix("http://") || lowered.hasPrefix("https://")
+    }
+
+    private func parseFile() throws -> ParsedFeed {
+        var configuration = FeedParser.Configuration()
+        configuration.baseURL = baseURL
+        configuration.contentType = contentType
+        let parser = FeedParser(configuration: configuration)
+        try InputReader.read(path: file) { try parser.append($0) }
+        return try parser.finish()
+    }
+
+    /// Fetches with libcurl, streaming the body into the parser; the final URL after redirects
+    /// and the response's Content-Type stand in for --base-url and --content-type when not given.
+    private func fetchAndParse() throws -> ParsedFeed {
+        var parser: FeedParser?
+        let response = try HTTPGet.fetch(FetchRequest(url: file)) { chunk, head in
+            guard (200..<300).contains(head.status) else { return }
+            if parser == nil {
+                parser = FeedParser(configuration: configuration(base: head.effectiveURL, type: head.contentType))
+            }
+            try parser?.append(chunk)
+        }
+        guard (200..<300).contains(response.status) else {
+            throw CommandFailure("\(file): HTTP status \(response.status)")
+        }
+        return try (parser ?? FeedParser()).finish()
+    }
+
+    private func configuration(base: String?, type: String?) -> FeedParser.Configuration {
+        var configuration = FeedParser.Configuration()
+        configuration.baseURL = baseURL ?? base
+        configuration.contentType = contentType ?? type
+        return configuration
     }
 }

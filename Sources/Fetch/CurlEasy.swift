@@ -1,0 +1,102 @@
+import CCurl
+
+/// One libcurl easy handle, owned for its lifetime and freed in `deinit`.
+///
+/// A handle is not thread-safe: one `CurlEasy` is used by one thread at a time. Options that
+/// libcurl does not copy (string lists) are kept alive here until cleanup.
+final class CurlEasy {
+    let handle: UnsafeMutableRawPointer
+    /// libcurl writes its human-readable error here (CURLOPT_ERRORBUFFER).
+    private let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
+    private var lists: [UnsafeMutablePointer<curl_slist>] = []
+
+    init() throws(FetchError) {
+        CurlGlobal.ensureInitialised()
+        guard let handle = curl_easy_init() else { throw FetchError.transfer(code: -1, message: "curl_easy_init failed") }
+        self.handle = handle
+        errorBuffer.initialize(to: 0)
+        ccurl_easy_setopt_pointer(handle, CURLOPT_ERRORBUFFER, errorBuffer)
+    }
+
+    deinit {
+        curl_easy_cleanup(handle)
+        for list in lists { curl_slist_free_all(list) }
+        errorBuffer.deallocate()
+    }
+
+    func set(_ option: CURLoption, _ value: Int) {
+        ccurl_easy_setopt_long(handle, option, value)
+    }
+
+    func set(_ option: CURLoption, _ value: String) {
+        // libcurl copies string options.
+        value.withCString { _ = ccurl_easy_setopt_pointer(handle, option, $0) }
+    }
+
+    func set(_ option: CURLoption, pointer: UnsafeRawPointer?) {
+        ccurl_easy_setopt_pointer(handle, option, pointer)
+    }
+
+    func set(_ option: CURLoption, callback: @convention(c) (UnsafeMutablePointer<CChar>?, Int, Int, UnsafeMutableRawPointer?) -> Int) {
+        ccurl_easy_setopt_datacallback(handle, option, callback)
+    }
+
+    /// Sets a list option (request headers); the list lives as long as the handle.
+    func set(_ option: CURLoption, list values: [String]) {
+        var list: UnsafeMutablePointer<curl_slist>?
+        for value in values { list = curl_slist_append(list, value) }
+        guard let list else { return }
+        lists.append(list)
+        ccurl_easy_setopt_pointer(handle, option, list)
+    }
+
+    /// Runs the transfer; throws with libcurl's own message on failure.
+    func perform() throws(FetchError) {
+        let code = curl_easy_perform(handle)
+        guard code == CURLE_OK else {
+            let detail = String(cString: errorBuffer)
+            throw FetchError.transfer(code: Int(code.rawValue), message: detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail)
+        }
+    }
+
+    func info(_ info: CURLINFO) -> Int {
+        var value = 0
+        ccurl_easy_getinfo_long(handle, info, &value)
+        return value
+    }
+
+    func info(_ info: CURLINFO) -> String? {
+        var value: UnsafePointer<CChar>?
+        ccurl_easy_getinfo_string(handle, info, &value)
+        return value.map { String(cString: $0) }
+    }
+
+    /// The last value of a response header of the final response, if it was sent.
+    func header(_ name: String) -> String? {
+        var header: UnsafeMutablePointer<curl_header>?
+        let origin = UInt32(CURLH_HEADER)
+        // request -1: the last request, the one after all redirects.
+        guard curl_easy_header(handle, name, 0, origin, -1, &header) == CURLHE_OK, let first = header else { return nil }
+        let count = first.pointee.amount
+        if count > 1, curl_easy_header(handle, name, count - 1, origin, -1, &header) == CURLHE_OK, let last = header {
+            return String(cString: last.pointee.value)
+        }
+        return String(cString: first.pointee.value)
+    }
+}
+
+/// `curl_global_init` must run once, before any other libcurl call and before threads use it.
+enum CurlGlobal {
+    private static let initialised: Bool = {
+        curl_global_init(Int(CURL_GLOBAL_DEFAULT)) == CURLE_OK
+    }()
+
+    static func ensureInitialised() {
+        _ = initialised
+    }
+
+    /// libcurl's version string, for `--version` output and bug reports.
+    static var version: String {
+        String(cString: curl_version())
+    }
+}

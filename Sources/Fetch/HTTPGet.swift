@@ -1,0 +1,164 @@
+import CCurl
+
+/// What to fetch and how politely: the limits every fetch of ainews observes.
+public struct FetchRequest: Sendable {
+    public var url: String
+    /// The most *decoded* body bytes accepted; a gzip bomb stops here.
+    public var maxBodyBytes: Int
+    public var connectTimeoutSeconds: Int
+    public var totalTimeoutSeconds: Int
+    public var userAgent: String
+    /// Validators from the previous response, for a conditional GET.
+    public var etag: String?
+    public var lastModified: String?
+
+    public init(
+        url: String, maxBodyBytes: Int = 16 << 20, connectTimeoutSeconds: Int = 10, totalTimeoutSeconds: Int = 60,
+        userAgent: String = FetchRequest.defaultUserAgent, etag: String? = nil, lastModified: String? = nil
+    ) {
+        self.url = url
+        self.maxBodyBytes = maxBodyBytes
+        self.connectTimeoutSeconds = connectTimeoutSeconds
+        self.totalTimeoutSeconds = totalTimeoutSeconds
+        self.userAgent = userAgent
+        self.etag = etag
+        self.lastModified = lastModified
+    }
+
+    public static let defaultUserAgent = "ainews/0.1.0 (+https://github.com/ainews; feed reader)"
+}
+
+/// What is known of the final response when its body starts: enough to decide how to read it.
+public struct ResponseHead: Sendable, Equatable {
+    public var status: Int
+    public var effectiveURL: String
+    public var contentType: String?
+}
+
+/// The response to a `FetchRequest`; the body went to the caller as it arrived.
+public struct FetchResponse: Sendable, Equatable {
+    public var status: Int
+    /// The URL after redirects, which relative links in the body resolve against.
+    public var effectiveURL: String
+    public var contentType: String?
+    public var etag: String?
+    public var lastModified: String?
+    public var retryAfter: String?
+    public var redirectCount: Int
+    public var bodyBytes: Int
+}
+
+public enum FetchError: Error, Equatable, CustomStringConvertible {
+    /// libcurl failed: DNS, connection, TLS, timeout, too many redirects…
+    case transfer(code: Int, message: String)
+    /// The decoded body passed the limit.
+    case bodyTooLarge(limit: Int)
+    /// The consumer of the body stopped the transfer.
+    case consumerFailed(String)
+
+    public var description: String {
+        switch self {
+        case .transfer(let code, let message): return "\(message) (curl error \(code))"
+        case .bodyTooLarge(let limit): return "response body larger than \(limit) bytes"
+        case .consumerFailed(let reason): return reason
+        }
+    }
+}
+
+/// A single HTTP(S) GET on a libcurl easy handle, streaming the decoded body to the caller.
+///
+/// Only http and https, also across redirects (at most 5); compressed bodies are decoded by
+/// libcurl (gzip, deflate, br, zstd as built); the size limit counts decoded bytes.
+///
+/// ```swift
+/// let response = try HTTPGet.fetch(FetchRequest(url: "https://example.org/feed.xml")) { chunk, head in
+///     try parser.append(chunk)
+/// }
+/// ```
+public enum HTTPGet {
+    public static func fetch(
+        _ request: FetchRequest, body consume: (UnsafeRawBufferPointer, ResponseHead) throws -> Void
+    ) throws(FetchError) -> FetchResponse {
+        let easy = try CurlEasy()
+        easy.set(CURLOPT_URL, request.url)
+        easy.set(CURLOPT_NOSIGNAL, 1)
+        easy.set(CURLOPT_PROTOCOLS_STR, "http,https")
+        easy.set(CURLOPT_REDIR_PROTOCOLS_STR, "http,https")
+        easy.set(CURLOPT_FOLLOWLOCATION, 1)
+        easy.set(CURLOPT_MAXREDIRS, 5)
+        easy.set(CURLOPT_CONNECTTIMEOUT, request.connectTimeoutSeconds)
+        easy.set(CURLOPT_TIMEOUT, request.totalTimeoutSeconds)
+        easy.set(CURLOPT_USERAGENT, request.userAgent)
+        easy.set(CURLOPT_ACCEPT_ENCODING, "")
+        var headers = ["Accept: application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"]
+        if let etag = request.etag { headers.append("If-None-Match: \(etag)") }
+        if let lastModified = request.lastModified { headers.append("If-Modified-Since: \(lastModified)") }
+        easy.set(CURLOPT_HTTPHEADER, list: headers)
+
+        let result = withoutActuallyEscaping(consume) { escapable -> Result<FetchResponse, FetchError> in
+            let sink = BodySink(easy: easy, limit: request.maxBodyBytes, consume: escapable)
+            let context = Unmanaged.passUnretained(sink).toOpaque()
+            easy.set(CURLOPT_WRITEDATA, pointer: context)
+            easy.set(
+                CURLOPT_WRITEFUNCTION,
+                callback: { data, size, count, context in
+                    guard let data, let context else { return 0 }
+                    let sink = Unmanaged<BodySink>.fromOpaque(context).takeUnretainedValue()
+                    return sink.receive(UnsafeRawBufferPointer(start: data, count: size * count)) ? size * count : 0
+                })
+            do throws(FetchError) {
+                try easy.perform()
+            } catch {
+                if sink.exceededLimit { return .failure(.bodyTooLarge(limit: request.maxBodyBytes)) }
+                if let failure = sink.failure { return .failure(.consumerFailed(String(describing: failure))) }
+                return .failure(error)
+            }
+            return .success(
+                FetchResponse(
+                    status: easy.info(CURLINFO_RESPONSE_CODE), effectiveURL: easy.info(CURLINFO_EFFECTIVE_URL) ?? request.url,
+                    contentType: easy.info(CURLINFO_CONTENT_TYPE), etag: easy.header("ETag"), lastModified: easy.header("Last-Modified"),
+                    retryAfter: easy.header("Retry-After"), redirectCount: easy.info(CURLINFO_REDIRECT_COUNT), bodyBytes: sink.received))
+        }
+        return try result.get()
+    }
+}
+
+/// Receives body bytes from libcurl's write callback, counting them against the limit.
+private final class BodySink {
+    unowned let easy: CurlEasy
+    let limit: Int
+    let consume: (UnsafeRawBufferPointer, ResponseHead) throws -> Void
+    var received = 0
+    var exceededLimit = false
+    var failure: (any Error)?
+    private var head: ResponseHead?
+
+    init(easy: CurlEasy, limit: Int, consume: @escaping (UnsafeRawBufferPointer, ResponseHead) throws -> Void) {
+        self.easy = easy
+        self.limit = limit
+        self.consume = consume
+    }
+
+    /// False stops the transfer (libcurl then fails with a write error).
+    func receive(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        received += bytes.count
+        guard received <= limit else {
+            exceededLimit = true
+            return false
+        }
+        // The final response's headers have all arrived before its first body byte.
+        let head =
+            self.head
+            ?? ResponseHead(
+                status: easy.info(CURLINFO_RESPONSE_CODE), effectiveURL: easy.info(CURLINFO_EFFECTIVE_URL) ?? "",
+                contentType: easy.info(CURLINFO_CONTENT_TYPE))
+        self.head = head
+        do {
+            try consume(bytes, head)
+            return true
+        } catch {
+            failure = error
+            return false
+        }
+    }
+}

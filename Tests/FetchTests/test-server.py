@@ -1,0 +1,94 @@
+#!/usr/bin/env python3
+"""A scripted HTTP server on 127.0.0.1 for the fetch tests: prints its port, serves until its
+standard input closes (so it dies with the test process that started it)."""
+import gzip
+import os
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+FEED = b"""<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0"><channel><title>Loopback feed</title><link>/</link>
+<item><title>One</title><link>/posts/1</link></item></channel></rss>
+"""
+BOMB = gzip.compress(b"\0" * (64 << 20), compresslevel=9)
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args):
+        pass
+
+    def send(self, status, body=b"", headers=()):
+        self.send_response(status)
+        for name, value in headers:
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def do_GET(self):
+        path, _, query = self.path.partition("?")
+        if path == "/feed.xml":
+            if self.headers.get("If-None-Match") == '"v1"':
+                return self.send(304, headers=[("ETag", '"v1"')])
+            return self.send(200, FEED, [("Content-Type", "application/rss+xml; charset=utf-8"), ("ETag", '"v1"'),
+                                         ("Last-Modified", "Mon, 23 Nov 2026 08:00:00 GMT"),
+                                         ("X-Seen-User-Agent", self.headers.get("User-Agent", ""))])
+        if path == "/gzip.xml":
+            if "gzip" not in self.headers.get("Accept-Encoding", ""):
+                return self.send(406)
+            return self.send(200, gzip.compress(FEED), [("Content-Type", "application/rss+xml"), ("Content-Encoding", "gzip")])
+        if path == "/bomb":
+            return self.send(200, BOMB, [("Content-Type", "application/rss+xml"), ("Content-Encoding", "gzip")])
+        if path == "/endless":
+            self.send_response(200)
+            self.send_header("Content-Type", "application/rss+xml")
+            self.send_header("Transfer-Encoding", "chunked")
+            self.end_headers()
+            chunk = b"<item><title>more</title></item>" * 256
+            try:
+                for _ in range(100000):
+                    self.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+            except (BrokenPipeError, ConnectionResetError):
+                pass
+            return
+        if path == "/redirect":
+            hops = int(query.split("=")[1]) if query else 0
+            target = "/feed.xml" if hops <= 0 else "/redirect?n=%d" % (hops - 1)
+            return self.send(301, headers=[("Location", target)])
+        if path == "/loop":
+            return self.send(302, headers=[("Location", "/loop")])
+        if path == "/to-ftp":
+            return self.send(302, headers=[("Location", "ftp://127.0.0.1/feed.xml")])
+        if path == "/slow":
+            self.send_response(200)
+            self.send_header("Content-Length", "100")
+            self.end_headers()
+            try:
+                for _ in range(100):
+                    self.wfile.write(b"x")
+                    self.wfile.flush()
+                    time.sleep(1)
+            except (BrokenPipeError, ConnectionResetError):
+                pass
+            return
+        if path == "/retry":
+            return self.send(429, headers=[("Retry-After", "120")])
+        return self.send(404, b"not here", [("Content-Type", "text/plain")])
+
+
+def main():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    server.request_queue_size = 128
+    print(server.server_address[1], flush=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    sys.stdin.read()
+    os._exit(0)
+
+
+if __name__ == "__main__":
+    main()
