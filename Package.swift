@@ -41,10 +41,15 @@ let package = Package(
             // Static checking stays on.
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
         ),
+        .target(
+            name: "AINewsTag",
+            dependencies: ["AINewsCore"],
+            path: "Sources/Tag"
+        ),
         .executableTarget(
             name: "ainews",
             dependencies: [
-                "AINewsCore", "AINewsParse", "AINewsFetch",
+                "AINewsCore", "AINewsParse", "AINewsFetch", "AINewsTag",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/ainews"

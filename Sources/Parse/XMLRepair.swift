@@ -23,14 +23,15 @@ struct XMLRepair {
     private var reportedEntities = Set<String>()
     private var reportedBareAmpersand = false
     private var reportedStrayCDATAEnd = false
+    private var reportedBrokenDoctype = false
 
     /// The most bytes of internal-entity text that one document may expand into.
     static let expansionBudget = 1 << 20
-    /// The most bytes of DOCTYPE that are kept to read entity declarations from.
+    /// The most bytes of DOCTYPE kept to read entity declarations from.
     static let doctypeLimit = 64 * 1024
 
     private enum State {
-        case start, markup, comment, cdata, processingInstruction, doctype(bracketDepth: Int)
+        case start, markup, comment, cdata, processingInstruction, doctype(bracketDepth: Int, quote: UInt8?)
     }
 
     /// Appends the repaired form of `chunk` to `output`; bytes that need more lookahead are held
@@ -138,9 +139,8 @@ struct XMLRepair {
                         continue
                     }
                     if Self.matches(input, at: index, "<!DOCTYPE") {
-                        state = .doctype(bracketDepth: 0)
-                        doctype = []
-                        output.append(contentsOf: "<!DOCTYPE".utf8)
+                        state = .doctype(bracketDepth: 0, quote: nil)
+                        doctype = Array("<!DOCTYPE".utf8)
                         index += 9
                         continue
                     }
@@ -153,20 +153,39 @@ struct XMLRepair {
                 index = copy(input, from: index, until: "]]>", into: &output, isFinal: isFinal)
             case .processingInstruction:
                 index = copy(input, from: index, until: "?>", into: &output, isFinal: isFinal)
-            case .doctype(let depth):
+            case .doctype(let depth, let quote):
+                // The declaration is read here for its internal entities and never passed on: ainews
+                // needs no DTD, and libxml2 recovers from a broken one differently by chunk.
                 let byte = input[index]
-                if doctype.count < Self.doctypeLimit { doctype.append(byte) }
-                appendChecked(byte, into: &output)
                 index += 1
-                if byte == UInt8(ascii: "[") {
-                    state = .doctype(bracketDepth: depth + 1)
+                if doctype.count < Self.doctypeLimit { doctype.append(byte) }
+                if let quote {
+                    if byte == quote {
+                        state = .doctype(bracketDepth: depth, quote: nil)
+                        continue
+                    }
+                    // Public and system identifiers never hold a line break or markup: the quote
+                    // was never closed.
+                    guard depth == 0, byte == 0x0A || byte == UInt8(ascii: "<") || byte == UInt8(ascii: ">") else { continue }
+                    noteBrokenDoctype()
+                }
+                if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'") {
+                    state = .doctype(bracketDepth: depth, quote: byte)
+                } else if byte == UInt8(ascii: "[") {
+                    state = .doctype(bracketDepth: depth + 1, quote: nil)
                 } else if byte == UInt8(ascii: "]") {
-                    state = .doctype(bracketDepth: max(0, depth - 1))
+                    state = .doctype(bracketDepth: max(0, depth - 1), quote: nil)
                 } else if byte == UInt8(ascii: ">"), depth == 0 {
                     readEntityDeclarations()
+                    doctype = []
                     state = .markup
+                } else if quote != nil {
+                    state = .doctype(bracketDepth: depth, quote: nil)
                 }
             }
+        }
+        if isFinal, case .doctype = state {
+            noteBrokenDoctype()
         }
     }
 
@@ -278,6 +297,13 @@ struct XMLRepair {
         return consumed
     }
 
+    private mutating func noteBrokenDoctype() {
+        if !reportedBrokenDoctype {
+            problems.append("the DOCTYPE declaration is not well-formed")
+            reportedBrokenDoctype = true
+        }
+    }
+
     private mutating func noteBareAmpersand() {
         if !reportedBareAmpersand {
             problems.append("bare '&' is not allowed in XML; read as '&amp;'")
@@ -311,7 +337,7 @@ struct XMLRepair {
 
     /// Reads `<!ENTITY name "value">` declarations (internal, general) from the DOCTYPE.
     private mutating func readEntityDeclarations() {
-        let text = String(decoding: doctype, as: UTF8.self)
+        let text = String(decoding: doctype.prefix(Self.doctypeLimit), as: UTF8.self)
         var rest = Substring(text)
         while let range = rest.firstRange(of: "<!ENTITY") {
             rest = rest[range.upperBound...]
@@ -332,7 +358,6 @@ struct XMLRepair {
                 declaredEntities[String(name)] = Array(literal.utf8)
             }
         }
-        doctype = []
     }
 
     static func htmlEntity(_ name: String) -> UInt32? {

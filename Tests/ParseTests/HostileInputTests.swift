@@ -30,6 +30,13 @@ import Testing
         #expect(!feed.bozo)
     }
 
+    @Test func brokenDoctypeLosesNothing() throws {
+        let feed = try Fixture.parse("broken-doctype.xml")
+        #expect(feed.bozo)
+        #expect(feed.feed.title == "After a broken doctype")
+        #expect(feed.entries.map(\.title) == ["Kept ÿ item"])
+    }
+
     @Test func htmlPageIsNotAFeed() throws {
         #expect(throws: FeedParseError.notAFeed("an HTML page, not a feed")) { try Fixture.parse("html-page.html") }
     }

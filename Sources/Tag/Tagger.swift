@@ -1,0 +1,239 @@
+import AINewsCore
+
+/// The tag of one item: is it about open-weights models, closed ones, both, or neither?
+public struct TagResult: Sendable, Equatable {
+    public enum Label: String, Sendable, Codable, CaseIterable {
+        case open, closed, both, none
+    }
+
+    public var label: Label
+    /// The models and products named, each with its openness at the item's date.
+    public var models: [ModelMention]
+    /// Why, in a sentence a reader can check.
+    public var reason: String
+}
+
+public struct ModelMention: Sendable, Equatable, Codable {
+    public var name: String
+    public var openness: Openness
+}
+
+/// Decides an item's tag from the models it names (through the knowledge base) and the cues
+/// around them, avoiding what fools a keyword match: "OpenAI" and "open letter" are not open,
+/// "closes a funding round" and "closed beta" are not closed, an open-sourced SDK is not a model,
+/// and a model named as ancestry ("built from Gemini research") is not a subject.
+///
+/// ```swift
+/// let tagger = Tagger(knowledgeBase: base)
+/// tagger.tag(title: "Meta releases Llama 3", body: "The weights are on Hugging Face.").label  // .open
+/// ```
+public struct Tagger: Sendable {
+    private let base: KnowledgeBase
+    private let entryIndex: [String: [(pattern: [String], entry: Int)]]
+    private let cueIndex: [String: [(pattern: [String], kind: KnowledgeBase.CueKind)]]
+
+    /// How many words before a mention a lineage cue or a negation still applies.
+    static let lineageWindow = 8
+    static let negationWindow = 4
+    /// How many words after "open-sources" its object is looked for.
+    static let objectWindow = 6
+
+    public init(knowledgeBase: KnowledgeBase) {
+        base = knowledgeBase
+        var entries: [String: [(pattern: [String], entry: Int)]] = [:]
+        for (index, entry) in knowledgeBase.entries.enumerated() {
+            for pattern in entry.patterns { entries[pattern[0], default: []].append((pattern, index)) }
+        }
+        entryIndex = entries.mapValues { $0.sorted { $0.pattern.count > $1.pattern.count } }
+        var cues: [String: [(pattern: [String], kind: KnowledgeBase.CueKind)]] = [:]
+        for cue in knowledgeBase.cues { cues[cue.tokens[0], default: []].append((cue.tokens, cue.kind)) }
+        cueIndex = cues.mapValues { $0.sorted { $0.pattern.count > $1.pattern.count } }
+    }
+
+    /// Tags an item from its title and plain-text body; `date` picks the openness of models whose
+    /// weights came out after their launch.
+    public func tag(title: String, body: String, date: Timestamp? = nil) -> TagResult {
+        let titleScan = scan(Tokenizer.tokens(title))
+        let bodyScan = scan(Tokenizer.tokens(body))
+        // A family named bare next to one of its own versions is that version ("Grok" beside "Grok-1").
+        let familiesWithVersions = Set((titleScan.entries + bodyScan.entries).compactMap { base.entries[$0.entry].family })
+        var evidence = Evidence()
+        collect(titleScan, inTitle: true, date: date, familiesWithVersions: familiesWithVersions, into: &evidence)
+        collect(bodyScan, inTitle: false, date: date, familiesWithVersions: familiesWithVersions, into: &evidence)
+        return decide(evidence, titleScan: titleScan)
+    }
+
+    // MARK: - Scanning
+
+    struct Match {
+        var start: Int
+        var length: Int
+    }
+
+    struct Scan {
+        var tokens: [Token]
+        var entries: [(match: Match, entry: Int)] = []
+        var cues: [(match: Match, kind: KnowledgeBase.CueKind)] = []
+
+        func hasCue(_ kind: KnowledgeBase.CueKind, endingWithin window: Int, before position: Int) -> Bool {
+            cues.contains { $0.kind == kind && $0.match.start + $0.match.length <= position && $0.match.start + $0.match.length + window >= position }
+        }
+    }
+
+    private func scan(_ tokens: [Token]) -> Scan {
+        var result = Scan(tokens: tokens)
+        var position = 0
+        while position < tokens.count {
+            let word = tokens[position].text
+            if let candidates = cueIndex[word] {
+                var matchedKinds: Set<String> = []
+                for candidate in candidates where !matchedKinds.contains(candidate.kind.rawValue) {
+                    if matches(candidate.pattern, tokens, at: position) {
+                        result.cues.append((Match(start: position, length: candidate.pattern.count), candidate.kind))
+                        matchedKinds.insert(candidate.kind.rawValue)
+                    }
+                }
+            }
+            if let candidates = entryIndex[word],
+                let found = candidates.first(where: {
+                    matches($0.pattern, tokens, at: position) && (!base.entries[$0.entry].requiresCapital || tokens[position].isCapitalized)
+                })
+            {
+                result.entries.append((Match(start: position, length: found.pattern.count), found.entry))
+                position += found.pattern.count
+                continue
+            }
+            position += 1
+        }
+        return result
+    }
+
+    private func matches(_ pattern: [String], _ tokens: [Token], at position: Int) -> Bool {
+        guard position + pattern.count <= tokens.count else { return false }
+        for (offset, word) in pattern.enumerated() {
+            let token = tokens[position + offset].text
+            switch word {
+            case "*": continue
+            case "#": if !(token.utf8.first.map { $0 >= 48 && $0 <= 57 } ?? false) { return false }
+            default: if token != word { return false }
+            }
+        }
+        // A version must not continue: "llama 3" is not "llama 3.1" (the tokenizer keeps 3.1 whole),
+        // and "gemini 1.5 pro" is not matched by "gemini 1.5" when a longer pattern exists.
+        return true
+    }
+
+    // MARK: - Evidence
+
+    struct Evidence {
+        var open: [ModelMention] = []
+        var closed: [ModelMention] = []
+        var lineage: [String] = []
+        var openCues: [String] = []
+        var closedCues: [String] = []
+        var serviceCues: [String] = []
+        var bothCues: [String] = []
+        var hasSubject = false
+        var mentionInTitle = false
+
+        mutating func add(_ mention: ModelMention) {
+            switch mention.openness {
+            case .open: if !open.contains(mention) { open.append(mention) }
+            case .closed: if !closed.contains(mention) { closed.append(mention) }
+            }
+        }
+    }
+
+    private func collect(
+        _ scan: Scan, inTitle: Bool, date: Timestamp?, familiesWithVersions: Set<String>, into evidence: inout Evidence
+    ) {
+        for (match, index) in scan.entries {
+            let entry = base.entries[index]
+            switch entry.kind {
+            case .vendor:
+                continue
+            case .licence:
+                if entry.openness != .closed { evidence.openCues.append(entry.name) }
+            case .model, .family, .product:
+                if entry.kind == .family, match.length == 1, familiesWithVersions.contains(entry.name) { continue }
+                guard let openness = entry.openness(at: date) else { continue }
+                if scan.hasCue(.lineage, endingWithin: Self.lineageWindow, before: match.start) {
+                    evidence.lineage.append(entry.name)
+                    continue
+                }
+                evidence.add(ModelMention(name: entry.name, openness: openness))
+                evidence.hasSubject = true
+                if inTitle { evidence.mentionInTitle = true }
+            }
+        }
+        for (match, kind) in scan.cues {
+            let phrase = scan.tokens[match.start..<(match.start + match.length)].map(\.text).joined(separator: " ")
+            switch kind {
+            case .open:
+                if scan.hasCue(.negation, endingWithin: Self.negationWindow, before: match.start) {
+                    evidence.closedCues.append("not " + phrase)
+                } else if isOpenSourcingATool(scan, after: match) {
+                    continue
+                } else {
+                    evidence.openCues.append(phrase)
+                }
+            case .closed: evidence.closedCues.append(phrase)
+            case .service: evidence.serviceCues.append(phrase)
+            case .both: evidence.bothCues.append(phrase)
+            case .subject: evidence.hasSubject = true
+            case .lineage, .negation, .tool, .offTopic: break
+            }
+        }
+    }
+
+    /// "open-sourced its evaluation harness": a verb of opening whose object is a tool, not a model.
+    private func isOpenSourcingATool(_ scan: Scan, after match: Tagger.Match) -> Bool {
+        let words = scan.tokens[match.start..<(match.start + match.length)].map(\.text)
+        guard words.first == "open" || words.first == "opens" || words.first == "opened" else { return false }
+        guard words.count <= 2, words.last?.hasPrefix("sourc") == true else { return false }
+        let end = match.start + match.length
+        let limit = min(scan.tokens.count, end + Self.objectWindow)
+        for position in end..<limit {
+            if scan.cues.contains(where: { $0.match.start == position && $0.kind == .subject }) { return false }
+            if scan.entries.contains(where: { $0.match.start == position && base.entries[$0.entry].kind != .vendor }) { return false }
+            if scan.cues.contains(where: { $0.match.start == position && $0.kind == .tool }) { return true }
+        }
+        return false
+    }
+
+    // MARK: - Deciding
+
+    private func decide(_ evidence: Evidence, titleScan: Scan) -> TagResult {
+        let models = evidence.open + evidence.closed
+        let offTopicTitle = titleScan.cues.contains { $0.kind == .offTopic } && !evidence.mentionInTitle
+        func result(_ label: TagResult.Label, _ why: String) -> TagResult {
+            TagResult(label: label, models: label == .none ? [] : models, reason: why)
+        }
+        let names = { (mentions: [ModelMention]) in mentions.map(\.name).joined(separator: ", ") }
+        let quoted = { (cues: [String]) in cues.prefix(2).map { "'\($0)'" }.joined(separator: ", ") }
+
+        if !evidence.open.isEmpty, !evidence.closed.isEmpty {
+            return result(.both, "names open-weights models (\(names(evidence.open))) and closed ones (\(names(evidence.closed)))")
+        }
+        if !evidence.bothCues.isEmpty, !evidence.open.isEmpty || !evidence.closed.isEmpty || !evidence.openCues.isEmpty {
+            return result(.both, "speaks of open and closed models together (\(quoted(evidence.bothCues)))")
+        }
+        if offTopicTitle, evidence.openCues.isEmpty, evidence.closedCues.isEmpty {
+            return result(.none, "the item is about something else (money, chips, people or policy); models are only mentioned")
+        }
+        if !evidence.open.isEmpty {
+            let lineage = evidence.lineage.isEmpty ? "" : "; \(evidence.lineage.joined(separator: ", ")) only as lineage"
+            return result(.open, "open-weights model: \(names(evidence.open))\(lineage)")
+        }
+        if !evidence.closed.isEmpty {
+            return result(.closed, "closed model: \(names(evidence.closed))")
+        }
+        if evidence.hasSubject, !evidence.openCues.isEmpty, evidence.openCues.count >= evidence.closedCues.count {
+            return result(.open, "weights released: \(quoted(evidence.openCues))")
+        }
+        if evidence.hasSubject, !evidence.closedCues.isEmpty || !evidence.serviceCues.isEmpty {
+            return result(.closed, "a model offered as a service only: \(quoted(evidence.closedCues + evidence.serviceCues))")
+        }
+        return result(.none, "no model's openness is at stake")
+    }
+}
