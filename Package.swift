@@ -63,6 +63,16 @@ let package = Package(
             dependencies: ["AINewsParse"],
             path: "Benchmarks/ParseBenchmark"
         ),
+        .executableTarget(
+            name: "tag-benchmark",
+            dependencies: ["AINewsCore", "AINewsParse", "AINewsTag"],
+            path: "Benchmarks/TagBenchmark"
+        ),
+        .testTarget(
+            name: "TagTests",
+            dependencies: ["AINewsTag", "AINewsCore"],
+            path: "Tests/TagTests"
+        ),
         .testTarget(
             name: "FetchTests",
             dependencies: ["AINewsFetch"],

@@ -1,6 +1,6 @@
 import AINewsCore
 
-/// Reads the `.kb` format: one declaration a line, `#` starts a comment.
+/// Reads the `.kb` format: one declaration a line; a line starting with `#` is a comment.
 ///
 /// ```
 /// family Llama open vendor=Meta licence="Llama Community": llama, code llama
@@ -20,12 +20,9 @@ public enum KnowledgeBaseFile {
         var base = KnowledgeBase()
         for (offset, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let lineNumber = offset + 1
-            var line = Substring(rawLine)
-            if let hash = line.firstIndex(of: "#"), !line[..<hash].contains(":") || isComment(line, at: hash) {
-                line = line[..<hash]
-            }
-            let trimmed = line.trimmingSpaces()
-            guard !trimmed.isEmpty else { continue }
+            let trimmed = Substring(rawLine).trimmingSpaces()
+            // A comment is a whole line; "#" inside a pattern is the number wildcard.
+            guard !trimmed.isEmpty, !trimmed.hasPrefix("#") else { continue }
             func fail(_ message: String) -> KnowledgeBaseError {
                 KnowledgeBaseError(file: file, line: lineNumber, message: message)
             }
@@ -102,11 +99,6 @@ public enum KnowledgeBaseFile {
         pattern.split(separator: " ").flatMap { word -> [String] in
             word == "#" || word == "*" ? [String(word)] : Tokenizer.tokens(String(word)).map(\.text)
         }
-    }
-
-    private static func isComment(_ line: Substring, at hash: Substring.Index) -> Bool {
-        // "#" is a wildcard inside patterns; it starts a comment only before any text or after a space.
-        hash == line.startIndex || line[line.index(before: hash)] == " " && line[line.index(after: hash)...].first == " "
     }
 
     private static func colonOutsideQuotes(_ text: Substring) -> Substring.Index? {

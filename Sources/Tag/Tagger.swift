@@ -29,8 +29,14 @@ public struct ModelMention: Sendable, Equatable, Codable {
 /// ```
 public struct Tagger: Sendable {
     private let base: KnowledgeBase
-    private let entryIndex: [String: [(pattern: [String], entry: Int)]]
-    private let cueIndex: [String: [(pattern: [String], kind: KnowledgeBase.CueKind)]]
+    /// Everything that can start at a word, looked up once per word of text.
+    private let index: [String: Candidates]
+
+    private struct Candidates {
+        /// Longest pattern first.
+        var entries: [(pattern: [String], entry: Int)] = []
+        var cues: [(pattern: [String], kind: KnowledgeBase.CueKind)] = []
+    }
 
     /// How many words before a mention a lineage cue or a negation still applies.
     static let lineageWindow = 8
@@ -40,14 +46,17 @@ public struct Tagger: Sendable {
 
     public init(knowledgeBase: KnowledgeBase) {
         base = knowledgeBase
-        var entries: [String: [(pattern: [String], entry: Int)]] = [:]
-        for (index, entry) in knowledgeBase.entries.enumerated() {
-            for pattern in entry.patterns { entries[pattern[0], default: []].append((pattern, index)) }
+        var index: [String: Candidates] = [:]
+        for (position, entry) in knowledgeBase.entries.enumerated() {
+            for pattern in entry.patterns { index[pattern[0], default: Candidates()].entries.append((pattern, position)) }
         }
-        entryIndex = entries.mapValues { $0.sorted { $0.pattern.count > $1.pattern.count } }
-        var cues: [String: [(pattern: [String], kind: KnowledgeBase.CueKind)]] = [:]
-        for cue in knowledgeBase.cues { cues[cue.tokens[0], default: []].append((cue.tokens, cue.kind)) }
-        cueIndex = cues.mapValues { $0.sorted { $0.pattern.count > $1.pattern.count } }
+        for cue in knowledgeBase.cues { index[cue.tokens[0], default: Candidates()].cues.append((cue.tokens, cue.kind)) }
+        self.index = index.mapValues { candidates in
+            var sorted = candidates
+            sorted.entries.sort { $0.pattern.count > $1.pattern.count }
+            sorted.cues.sort { $0.pattern.count > $1.pattern.count }
+            return sorted
+        }
     }
 
     /// Tags an item from its title and plain-text body; `date` picks the openness of models whose
@@ -84,21 +93,21 @@ public struct Tagger: Sendable {
         var result = Scan(tokens: tokens)
         var position = 0
         while position < tokens.count {
-            let word = tokens[position].text
-            if let candidates = cueIndex[word] {
-                var matchedKinds: Set<String> = []
-                for candidate in candidates where !matchedKinds.contains(candidate.kind.rawValue) {
-                    if matches(candidate.pattern, tokens, at: position) {
-                        result.cues.append((Match(start: position, length: candidate.pattern.count), candidate.kind))
-                        matchedKinds.insert(candidate.kind.rawValue)
-                    }
+            guard let candidates = index[tokens[position].text] else {
+                position += 1
+                continue
+            }
+            // The longest cue of each kind that starts here.
+            var matchedKinds: [KnowledgeBase.CueKind] = []
+            for candidate in candidates.cues where !matchedKinds.contains(candidate.kind) {
+                if matches(candidate.pattern, tokens, at: position) {
+                    result.cues.append((Match(start: position, length: candidate.pattern.count), candidate.kind))
+                    matchedKinds.append(candidate.kind)
                 }
             }
-            if let candidates = entryIndex[word],
-                let found = candidates.first(where: {
-                    matches($0.pattern, tokens, at: position) && (!base.entries[$0.entry].requiresCapital || tokens[position].isCapitalized)
-                })
-            {
+            if let found = candidates.entries.first(where: {
+                matches($0.pattern, tokens, at: position) && (!base.entries[$0.entry].requiresCapital || tokens[position].isCapitalized)
+            }) {
                 result.entries.append((Match(start: position, length: found.pattern.count), found.entry))
                 position += found.pattern.count
                 continue
@@ -191,14 +200,11 @@ public struct Tagger: Sendable {
         let words = scan.tokens[match.start..<(match.start + match.length)].map(\.text)
         guard words.first == "open" || words.first == "opens" || words.first == "opened" else { return false }
         guard words.count <= 2, words.last?.hasPrefix("sourc") == true else { return false }
-        let end = match.start + match.length
-        let limit = min(scan.tokens.count, end + Self.objectWindow)
-        for position in end..<limit {
-            if scan.cues.contains(where: { $0.match.start == position && $0.kind == .subject }) { return false }
-            if scan.entries.contains(where: { $0.match.start == position && base.entries[$0.entry].kind != .vendor }) { return false }
-            if scan.cues.contains(where: { $0.match.start == position && $0.kind == .tool }) { return true }
-        }
-        return false
+        let window = (match.start + match.length)..<min(scan.tokens.count, match.start + match.length + Self.objectWindow)
+        // A named model or its weights make the object a model, whatever else is named with it.
+        if scan.entries.contains(where: { window.contains($0.match.start) && base.entries[$0.entry].kind != .vendor }) { return false }
+        if scan.tokens[window].contains(where: { $0.text == "weights" || $0.text.hasPrefix("checkpoint") }) { return false }
+        return scan.cues.contains { window.contains($0.match.start) && $0.kind == .tool }
     }
 
     // MARK: - Deciding
@@ -215,7 +221,7 @@ public struct Tagger: Sendable {
         if !evidence.open.isEmpty, !evidence.closed.isEmpty {
             return result(.both, "names open-weights models (\(names(evidence.open))) and closed ones (\(names(evidence.closed)))")
         }
-        if !evidence.bothCues.isEmpty, !evidence.open.isEmpty || !evidence.closed.isEmpty || !evidence.openCues.isEmpty {
+        if !evidence.bothCues.isEmpty {
             return result(.both, "speaks of open and closed models together (\(quoted(evidence.bothCues)))")
         }
         if offTopicTitle, evidence.openCues.isEmpty, evidence.closedCues.isEmpty {

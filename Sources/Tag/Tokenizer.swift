@@ -18,27 +18,32 @@ public enum Tokenizer {
     static func tokens(bytes: UnsafeBufferPointer<UInt8>) -> [Token] {
         var tokens: [Token] = []
         tokens.reserveCapacity(bytes.count / 5)
-        var current: [UInt8] = []
+        // The current word is bytes[start..<index]; lower-cased only when it has capitals.
+        var length = 0
         var capitalized = false
+        var hasUpper = false
         var lastClass = CharacterClass.separator
-        func flush() {
-            if !current.isEmpty {
-                tokens.append(Token(text: String(decoding: current, as: UTF8.self), isCapitalized: capitalized))
-                current.removeAll(keepingCapacity: true)
-            }
+        func flush(at end: Int) {
+            guard length > 0 else { return }
+            let word = UnsafeBufferPointer(rebasing: bytes[(end - length)..<end])
+            let text =
+                hasUpper ? String(decoding: word.map { $0 >= 65 && $0 <= 90 ? $0 | 0x20 : $0 }, as: UTF8.self) : String(decoding: word, as: UTF8.self)
+            tokens.append(Token(text: text, isCapitalized: capitalized))
+            length = 0
+            hasUpper = false
         }
         var index = 0
         while index < bytes.count {
             let byte = bytes[index]
             // Typographic punctuation (U+2000–U+206F: ’ “ ” – — …) and the no-break space separate words.
             if byte == 0xE2, index + 2 < bytes.count, bytes[index + 1] == 0x80 || bytes[index + 1] == 0x81 {
-                flush()
+                flush(at: index)
                 lastClass = .separator
                 index += 3
                 continue
             }
             if byte == 0xC2, index + 1 < bytes.count, bytes[index + 1] == 0xA0 {
-                flush()
+                flush(at: index)
                 lastClass = .separator
                 index += 2
                 continue
@@ -48,26 +53,28 @@ public enum Tokenizer {
             case .separator:
                 // A dot between digits belongs to the number: 3.5, v1.5.
                 if byte == UInt8(ascii: "."), lastClass == .digit, index + 1 < bytes.count, CharacterClass(bytes[index + 1]) == .digit {
-                    current.append(byte)
+                    length += 1
                     index += 1
                     continue
                 }
-                flush()
+                flush(at: index)
             case .letter, .digit:
-                if !current.isEmpty, lastClass != characterClass, lastClass != .separator {
-                    flush()
+                if length > 0, lastClass != characterClass, lastClass != .separator {
+                    flush(at: index)
                 }
-                if current.isEmpty { capitalized = byte >= 65 && byte <= 90 }
-                current.append(byte >= 65 && byte <= 90 ? byte | 0x20 : byte)
+                let isUpper = byte >= 65 && byte <= 90
+                if length == 0 { capitalized = isUpper }
+                hasUpper = hasUpper || isUpper
+                length += 1
             case .other:
                 // Non-ASCII bytes are letters of other scripts or of accented words.
-                if !current.isEmpty, lastClass == .digit { flush() }
-                current.append(byte)
+                if length > 0, lastClass == .digit { flush(at: index) }
+                length += 1
             }
             lastClass = characterClass == .other ? .letter : characterClass
             index += 1
         }
-        flush()
+        flush(at: bytes.count)
         return tokens
     }
 
