@@ -225,7 +225,8 @@ public struct Tagger: Sendable {
             return result(.both, "speaks of open and closed models together (\(quoted(evidence.bothCues)))")
         }
         if offTopicTitle, evidence.openCues.isEmpty, evidence.closedCues.isEmpty {
-            return result(.none, "the item is about something else (money, chips, people or policy); models are only mentioned")
+            let mentioned = models.isEmpty ? "" : "; \(names(models)) only mentioned"
+            return result(.none, "the title is about money, chips, people or policy\(mentioned)")
         }
         if !evidence.open.isEmpty {
             let lineage = evidence.lineage.isEmpty ? "" : "; \(evidence.lineage.joined(separator: ", ")) only as lineage"
