@@ -146,6 +146,7 @@ public enum DateParser {
                     value = value * 10 + Int(bytes[index] - 48)
                     digits += 1
                     index += 1
+                    if digits > 4 { return nil }  // no field of a date has more digits
                 }
                 if index < count, bytes[index] == UInt8(ascii: ":") {
                     // A time: hh:mm[:ss][.fraction]
@@ -158,6 +159,7 @@ public enum DateParser {
                             part = part * 10 + Int(bytes[index] - 48)
                             partDigits += 1
                             index += 1
+                            if partDigits > 2 { return nil }
                         }
                         guard partDigits > 0 else { return nil }
                         parts.append(part)
