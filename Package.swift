@@ -26,6 +26,11 @@ let package = Package(
             path: "Sources/CCurl",
             linkerSettings: [.linkedLibrary("curl")]
         ),
+        .systemLibrary(
+            name: "CSQLite",
+            path: "Sources/CSQLite",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
         .target(name: "AINewsCore", path: "Sources/Core"),
         .target(
             name: "AINewsFetch",
@@ -40,6 +45,11 @@ let package = Package(
             // runtime exclusivity checks on its properties cost more than the parsing itself.
             // Static checking stays on.
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
+        ),
+        .target(
+            name: "AINewsStore",
+            dependencies: ["AINewsCore", "CSQLite"],
+            path: "Sources/Store"
         ),
         .target(
             name: "AINewsTag",
@@ -67,6 +77,11 @@ let package = Package(
             name: "tag-benchmark",
             dependencies: ["AINewsCore", "AINewsParse", "AINewsTag"],
             path: "Benchmarks/TagBenchmark"
+        ),
+        .testTarget(
+            name: "StoreTests",
+            dependencies: ["AINewsStore", "AINewsCore"],
+            path: "Tests/StoreTests"
         ),
         .testTarget(
             name: "TagTests",

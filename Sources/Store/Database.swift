@@ -1,0 +1,146 @@
+import CSQLite
+
+/// An SQLite error with SQLite's own message.
+public struct StoreError: Error, Equatable, CustomStringConvertible {
+    public var code: Int32
+    public var message: String
+
+    public var description: String { "SQLite error \(code): \(message)" }
+}
+
+/// One SQLite connection, owned and closed in `deinit`. Not thread-safe: one connection per
+/// thread or task at a time; ainewsd and ainews each open their own on the same file.
+final class Database {
+    private let handle: OpaquePointer
+
+    /// Opens (creating if needed) the database at `path` in WAL mode with a busy timeout, so the
+    /// daemon and the command can use it at the same time.
+    init(path: String, busyTimeoutMilliseconds: Int32 = 5000) throws(StoreError) {
+        var opened: OpaquePointer?
+        let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
+        let status = sqlite3_open_v2(path, &opened, flags, nil)
+        guard status == SQLITE_OK, let opened else {
+            let message = opened.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open \(path)"
+            if let opened { sqlite3_close_v2(opened) }
+            throw StoreError(code: status, message: "\(path): \(message)")
+        }
+        handle = opened
+        sqlite3_busy_timeout(handle, busyTimeoutMilliseconds)
+        try execute("PRAGMA journal_mode = WAL")
+        try execute("PRAGMA synchronous = NORMAL")
+        try execute("PRAGMA foreign_keys = ON")
+    }
+
+    deinit {
+        sqlite3_close_v2(handle)
+    }
+
+    /// Runs SQL that returns no rows (several statements allowed).
+    func execute(_ sql: String) throws(StoreError) {
+        var error: UnsafeMutablePointer<CChar>?
+        let status = sqlite3_exec(handle, sql, nil, nil, &error)
+        if status != SQLITE_OK {
+            let message = error.map { String(cString: $0) } ?? String(cString: sqlite3_errmsg(handle))
+            sqlite3_free(error)
+            throw StoreError(code: status, message: message)
+        }
+    }
+
+    func prepare(_ sql: String) throws(StoreError) -> Statement {
+        var statement: OpaquePointer?
+        let status = sqlite3_prepare_v2(handle, sql, -1, &statement, nil)
+        guard status == SQLITE_OK, let statement else { throw lastError(status) }
+        return Statement(handle: statement, database: self)
+    }
+
+    /// Runs `body` in one transaction: all of it is written, or (on a throw or a crash) none.
+    func transaction<T>(_ body: () throws -> T) throws -> T {
+        try execute("BEGIN IMMEDIATE")
+        do {
+            let value = try body()
+            try execute("COMMIT")
+            return value
+        } catch {
+            try? execute("ROLLBACK")
+            throw error
+        }
+    }
+
+    var lastInsertedRowID: Int64 { sqlite3_last_insert_rowid(handle) }
+    var changes: Int { Int(sqlite3_changes(handle)) }
+
+    func lastError(_ status: Int32) -> StoreError {
+        StoreError(code: status, message: String(cString: sqlite3_errmsg(handle)))
+    }
+}
+
+/// A prepared statement, finalised in `deinit`.
+final class Statement {
+    private let handle: OpaquePointer
+    private unowned let database: Database
+
+    init(handle: OpaquePointer, database: Database) {
+        self.handle = handle
+        self.database = database
+    }
+
+    deinit {
+        sqlite3_finalize(handle)
+    }
+
+    /// A value to bind: SQLite's types as Swift ones.
+    enum Value {
+        case integer(Int64)
+        case text(String)
+        case real(Double)
+        case null
+    }
+
+    /// Binds `values` to ?1, ?2… after clearing the previous run.
+    @discardableResult
+    func bind(_ values: [Value]) throws(StoreError) -> Statement {
+        sqlite3_reset(handle)
+        sqlite3_clear_bindings(handle)
+        for (offset, value) in values.enumerated() {
+            let index = Int32(offset + 1)
+            let status: Int32
+            switch value {
+            case .integer(let number): status = sqlite3_bind_int64(handle, index, number)
+            case .real(let number): status = sqlite3_bind_double(handle, index, number)
+            case .null: status = sqlite3_bind_null(handle, index)
+            case .text(let text):
+                var text = text
+                status = text.withUTF8 { bytes in
+                    guard let base = bytes.baseAddress else { return csqlite_bind_text(handle, index, "", 0) }
+                    return base.withMemoryRebound(to: CChar.self, capacity: bytes.count) { csqlite_bind_text(handle, index, $0, Int32(bytes.count)) }
+                }
+            }
+            guard status == SQLITE_OK else { throw database.lastError(status) }
+        }
+        return self
+    }
+
+    /// Runs a statement that returns no rows.
+    func run() throws(StoreError) {
+        let status = sqlite3_step(handle)
+        guard status == SQLITE_DONE || status == SQLITE_ROW else { throw database.lastError(status) }
+        sqlite3_reset(handle)
+    }
+
+    /// Steps to the next row; false when there is none.
+    func next() throws(StoreError) -> Bool {
+        let status = sqlite3_step(handle)
+        if status == SQLITE_ROW { return true }
+        guard status == SQLITE_DONE else { throw database.lastError(status) }
+        return false
+    }
+
+    func integer(_ column: Int32) -> Int64? {
+        sqlite3_column_type(handle, column) == SQLITE_NULL ? nil : sqlite3_column_int64(handle, column)
+    }
+
+    func text(_ column: Int32) -> String? {
+        guard let pointer = sqlite3_column_text(handle, column) else { return nil }
+        return String(cString: pointer)
+    }
+}

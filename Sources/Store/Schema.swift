@@ -1,0 +1,59 @@
+/// The store's schema as numbered migrations; `PRAGMA user_version` records how many ran. A
+/// migration runs in the same transaction as its version bump, so a crash leaves either the old
+/// schema or the new one.
+enum Schema {
+    static let migrations: [String] = [
+        """
+        CREATE TABLE feeds (
+            id INTEGER PRIMARY KEY,
+            url TEXT NOT NULL UNIQUE,
+            title TEXT,
+            site_url TEXT,
+            added_at INTEGER NOT NULL,
+            is_enabled INTEGER NOT NULL DEFAULT 1,
+            disabled_reason TEXT,
+            interval_seconds INTEGER,
+            etag TEXT,
+            last_modified TEXT,
+            last_fetch_at INTEGER,
+            last_success_at INTEGER,
+            last_status INTEGER,
+            last_error TEXT,
+            consecutive_failures INTEGER NOT NULL DEFAULT 0,
+            next_fetch_at INTEGER
+        );
+        CREATE TABLE entries (
+            id INTEGER PRIMARY KEY,
+            feed_id INTEGER NOT NULL REFERENCES feeds(id) ON DELETE CASCADE,
+            entry_key TEXT NOT NULL,
+            guid TEXT,
+            link TEXT,
+            title TEXT,
+            published_at INTEGER,
+            updated_at INTEGER,
+            first_seen_at INTEGER NOT NULL,
+            content_hash TEXT NOT NULL,
+            entry_json TEXT NOT NULL,
+            UNIQUE (feed_id, entry_key)
+        );
+        CREATE INDEX entries_by_first_seen ON entries (first_seen_at);
+        CREATE TABLE tombstones (
+            feed_id INTEGER NOT NULL,
+            entry_key TEXT NOT NULL,
+            purged_at INTEGER NOT NULL,
+            PRIMARY KEY (feed_id, entry_key)
+        ) WITHOUT ROWID;
+        CREATE TABLE fetch_log (
+            id INTEGER PRIMARY KEY,
+            feed_id INTEGER NOT NULL REFERENCES feeds(id) ON DELETE CASCADE,
+            fetched_at INTEGER NOT NULL,
+            status INTEGER,
+            outcome TEXT NOT NULL,
+            new_entries INTEGER NOT NULL DEFAULT 0,
+            updated_entries INTEGER NOT NULL DEFAULT 0,
+            error TEXT
+        );
+        CREATE INDEX fetch_log_by_feed ON fetch_log (feed_id, fetched_at);
+        """
+    ]
+}

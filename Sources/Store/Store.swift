@@ -1,0 +1,300 @@
+import AINewsCore
+import FoundationEssentials
+
+/// A feed and its fetch state, as stored.
+public struct FeedRecord: Sendable, Equatable {
+    public var id: Int64
+    public var url: String
+    public var title: String?
+    public var siteURL: String?
+    public var addedAt: Timestamp
+    public var isEnabled: Bool
+    public var disabledReason: String?
+    public var intervalSeconds: Int?
+    public var etag: String?
+    public var lastModified: String?
+    public var lastFetchAt: Timestamp?
+    public var lastSuccessAt: Timestamp?
+    public var lastStatus: Int?
+    public var lastError: String?
+    public var consecutiveFailures: Int
+    public var nextFetchAt: Timestamp?
+}
+
+/// What one fetch of one feed produced, to be written in one transaction.
+public struct FetchOutcome: Sendable {
+    public var feedID: Int64
+    public var fetchedAt: Timestamp
+    /// The HTTP status, when there was a response.
+    public var status: Int?
+    /// The parsed feed of a 200; nil for a 304 or a failure.
+    public var feed: ParsedFeed?
+    /// Validators for the next conditional GET.
+    public var etag: String?
+    public var lastModified: String?
+    /// A permanent redirect's target (301, 308), which replaces the stored URL.
+    public var movedTo: String?
+    /// Why the fetch failed, when it did.
+    public var error: String?
+    /// When the scheduler wants this feed next.
+    public var nextFetchAt: Timestamp?
+    /// Set to disable the feed (410 Gone), with the reason.
+    public var disableReason: String?
+
+    public init(
+        feedID: Int64, fetchedAt: Timestamp, status: Int? = nil, feed: ParsedFeed? = nil, etag: String? = nil, lastModified: String? = nil,
+        movedTo: String? = nil, error: String? = nil, nextFetchAt: Timestamp? = nil, disableReason: String? = nil
+    ) {
+        self.feedID = feedID
+        self.fetchedAt = fetchedAt
+        self.status = status
+        self.feed = feed
+        self.etag = etag
+        self.lastModified = lastModified
+        self.movedTo = movedTo
+        self.error = error
+        self.nextFetchAt = nextFetchAt
+        self.disableReason = disableReason
+    }
+}
+
+/// An entry as stored: the parser's whole `Entry` plus its identity and when it was first seen.
+public struct StoredEntry: Sendable, Equatable {
+    public var id: Int64
+    public var feedID: Int64
+    public var key: String
+    public var firstSeenAt: Timestamp
+    public var entry: Entry
+}
+
+/// The SQLite store shared by `ainewsd` and `ainews`: feeds with their fetch state, entries with
+/// stable identity, tombstones of purged entries, and a fetch log.
+///
+/// Every fetched feed is written in one transaction, the database is in WAL mode with a busy
+/// timeout, and a purged entry leaves a tombstone so a feed that still lists it never brings
+/// it back. The store reads no clock: callers pass the time.
+///
+/// ```swift
+/// let store = try Store(path: "/var/lib/ainews/ainews.sqlite")
+/// let feed = try store.addFeed(url: "https://example.org/feed.xml", at: now)
+/// let saved = try store.record(FetchOutcome(feedID: feed.id, fetchedAt: now, status: 200, feed: parsed))
+/// ```
+public final class Store {
+    private let database: Database
+
+    public init(path: String) throws {
+        database = try Database(path: path)
+        try migrate()
+    }
+
+    /// The schema version this build writes.
+    public static var schemaVersion: Int { Schema.migrations.count }
+
+    private func migrate() throws {
+        let statement = try database.prepare("PRAGMA user_version")
+        let current = try statement.next() ? Int(statement.integer(0) ?? 0) : 0
+        guard current < Schema.migrations.count else {
+            if current > Schema.migrations.count {
+                throw StoreError(code: 0, message: "the database has schema version \(current), newer than this ainews (\(Schema.migrations.count))")
+            }
+            return
+        }
+        for version in current..<Schema.migrations.count {
+            try database.transaction {
+                try database.execute(Schema.migrations[version])
+                try database.execute("PRAGMA user_version = \(version + 1)")
+            }
+        }
+    }
+
+    // MARK: - Feeds
+
+    /// Adds a feed, or returns the existing one with that URL.
+    @discardableResult
+    public func addFeed(url: String, title: String? = nil, at time: Timestamp) throws -> FeedRecord {
+        try database.prepare("INSERT OR IGNORE INTO feeds (url, title, added_at) VALUES (?1, ?2, ?3)")
+            .bind([.text(url), title.map { .text($0) } ?? .null, .integer(time.secondsSince1970)]).run()
+        guard let feed = try feeds(where: "url = ?1", [.text(url)]).first else {
+            throw StoreError(code: 0, message: "feed \(url) vanished while being added")
+        }
+        return feed
+    }
+
+    /// Removes a feed with its entries, tombstones and log; false when there was none.
+    public func removeFeed(url: String) throws -> Bool {
+        try database.transaction {
+            guard let feed = try feeds(where: "url = ?1", [.text(url)]).first else { return false }
+            try database.prepare("DELETE FROM tombstones WHERE feed_id = ?1").bind([.integer(feed.id)]).run()
+            try database.prepare("DELETE FROM feeds WHERE id = ?1").bind([.integer(feed.id)]).run()
+            return true
+        }
+    }
+
+    public func feeds() throws -> [FeedRecord] {
+        try feeds(where: "1", [])
+    }
+
+    public func feed(id: Int64) throws -> FeedRecord? {
+        try feeds(where: "id = ?1", [.integer(id)]).first
+    }
+
+    private func feeds(where condition: String, _ values: [Statement.Value]) throws -> [FeedRecord] {
+        let statement = try database.prepare(
+            """
+            SELECT id, url, title, site_url, added_at, is_enabled, disabled_reason, interval_seconds, etag, last_modified,
+                   last_fetch_at, last_success_at, last_status, last_error, consecutive_failures, next_fetch_at
+            FROM feeds WHERE \(condition) ORDER BY id
+            """
+        ).bind(values)
+        var result: [FeedRecord] = []
+        while try statement.next() {
+            result.append(
+                FeedRecord(
+                    id: statement.integer(0) ?? 0, url: statement.text(1) ?? "", title: statement.text(2), siteURL: statement.text(3),
+                    addedAt: Timestamp(secondsSince1970: statement.integer(4) ?? 0), isEnabled: statement.integer(5) == 1,
+                    disabledReason: statement.text(6), intervalSeconds: statement.integer(7).map(Int.init), etag: statement.text(8),
+                    lastModified: statement.text(9), lastFetchAt: statement.integer(10).map(Timestamp.init),
+                    lastSuccessAt: statement.integer(11).map(Timestamp.init), lastStatus: statement.integer(12).map(Int.init),
+                    lastError: statement.text(13), consecutiveFailures: Int(statement.integer(14) ?? 0),
+                    nextFetchAt: statement.integer(15).map(Timestamp.init)))
+        }
+        return result
+    }
+
+    // MARK: - Fetch results
+
+    /// What `record(_:)` wrote.
+    public struct SaveResult: Sendable, Equatable {
+        public var newEntries: Int
+        public var updatedEntries: Int
+    }
+
+    /// Writes one fetch: the feed's state, its new and changed entries and a log line, all in
+    /// one transaction. Entries already stored are updated only when their content changed;
+    /// entries with a tombstone are skipped.
+    @discardableResult
+    public func record(_ outcome: FetchOutcome) throws -> SaveResult {
+        try database.transaction {
+            var saved = SaveResult(newEntries: 0, updatedEntries: 0)
+            if let feed = outcome.feed {
+                saved = try store(feed.entries, feedID: outcome.feedID, at: outcome.fetchedAt)
+                try database.prepare("UPDATE feeds SET title = COALESCE(?2, title), site_url = COALESCE(?3, site_url) WHERE id = ?1")
+                    .bind([.integer(outcome.feedID), feed.feed.title.map { .text($0) } ?? .null, feed.feed.link.map { .text($0) } ?? .null]).run()
+            }
+            let succeeded = outcome.error == nil
+            try database.prepare(
+                """
+                UPDATE feeds SET
+                    last_fetch_at = ?2, last_status = ?3,
+                    etag = CASE WHEN ?4 THEN ?5 ELSE etag END,
+                    last_modified = CASE WHEN ?4 THEN ?6 ELSE last_modified END,
+                    last_success_at = CASE WHEN ?4 THEN ?2 ELSE last_success_at END,
+                    last_error = ?7,
+                    consecutive_failures = CASE WHEN ?4 THEN 0 ELSE consecutive_failures + 1 END,
+                    next_fetch_at = ?8,
+                    url = COALESCE(?9, url),
+                    is_enabled = CASE WHEN ?10 IS NULL THEN is_enabled ELSE 0 END,
+                    disabled_reason = COALESCE(?10, disabled_reason)
+                WHERE id = ?1
+                """
+            ).bind([
+                .integer(outcome.feedID), .integer(outcome.fetchedAt.secondsSince1970), outcome.status.map { .integer(Int64($0)) } ?? .null,
+                .integer(succeeded ? 1 : 0), outcome.etag.map { .text($0) } ?? .null, outcome.lastModified.map { .text($0) } ?? .null,
+                outcome.error.map { .text($0) } ?? .null, outcome.nextFetchAt.map { .integer($0.secondsSince1970) } ?? .null,
+                outcome.movedTo.map { .text($0) } ?? .null, outcome.disableReason.map { .text($0) } ?? .null,
+            ]).run()
+            let result = succeeded ? (outcome.feed == nil ? "not-modified" : "ok") : "error"
+            try database.prepare(
+                "INSERT INTO fetch_log (feed_id, fetched_at, status, outcome, new_entries, updated_entries, error) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
+            ).bind([
+                .integer(outcome.feedID), .integer(outcome.fetchedAt.secondsSince1970), outcome.status.map { .integer(Int64($0)) } ?? .null,
+                .text(result), .integer(Int64(saved.newEntries)), .integer(Int64(saved.updatedEntries)), outcome.error.map { .text($0) } ?? .null,
+            ]).run()
+            return saved
+        }
+    }
+
+    private func store(_ entries: [Entry], feedID: Int64, at time: Timestamp) throws -> SaveResult {
+        let tombstoned = try database.prepare("SELECT 1 FROM tombstones WHERE feed_id = ?1 AND entry_key = ?2")
+        let existing = try database.prepare("SELECT content_hash FROM entries WHERE feed_id = ?1 AND entry_key = ?2")
+        let insert = try database.prepare(
+            """
+            INSERT INTO entries (feed_id, entry_key, guid, link, title, published_at, updated_at, first_seen_at, content_hash, entry_json)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+            """)
+        let update = try database.prepare(
+            "UPDATE entries SET link = ?3, title = ?4, published_at = ?5, updated_at = ?6, content_hash = ?7, entry_json = ?8 WHERE feed_id = ?1 AND entry_key = ?2"
+        )
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        var result = SaveResult(newEntries: 0, updatedEntries: 0)
+        var seen = Set<String>()
+        for entry in entries {
+            let key = EntryIdentity.key(of: entry)
+            // A feed that repeats an item keeps its first copy.
+            guard seen.insert(key).inserted else { continue }
+            if try tombstoned.bind([.integer(feedID), .text(key)]).next() { continue }
+            let hash = EntryIdentity.contentHash(of: entry)
+            let json = String(decoding: try encoder.encode(entry), as: UTF8.self)
+            let published = entry.published.map { Statement.Value.integer($0.secondsSince1970) } ?? .null
+            let updated = entry.updated.map { Statement.Value.integer($0.secondsSince1970) } ?? .null
+            if try existing.bind([.integer(feedID), .text(key)]).next() {
+                guard existing.text(0) != hash else { continue }
+                try update.bind([
+                    .integer(feedID), .text(key), entry.link.map { .text($0) } ?? .null, entry.title.map { .text($0) } ?? .null, published,
+                    updated, .text(hash), .text(json),
+                ]).run()
+                result.updatedEntries += 1
+            } else {
+                try insert.bind([
+                    .integer(feedID), .text(key), entry.id.map { .text($0) } ?? .null, entry.link.map { .text($0) } ?? .null,
+                    entry.title.map { .text($0) } ?? .null, published, updated, .integer(time.secondsSince1970), .text(hash), .text(json),
+                ]).run()
+                result.newEntries += 1
+            }
+        }
+        return result
+    }
+
+    // MARK: - Entries
+
+    /// Entries first seen at or after `since` (all when nil), of one feed or all, oldest first.
+    public func entries(since: Timestamp? = nil, feedID: Int64? = nil) throws -> [StoredEntry] {
+        let statement = try database.prepare(
+            """
+            SELECT id, feed_id, entry_key, first_seen_at, entry_json FROM entries
+            WHERE first_seen_at >= ?1 AND (?2 IS NULL OR feed_id = ?2)
+            ORDER BY first_seen_at, id
+            """
+        ).bind([.integer(since?.secondsSince1970 ?? Int64.min), feedID.map { .integer($0) } ?? .null])
+        let decoder = JSONDecoder()
+        var result: [StoredEntry] = []
+        while try statement.next() {
+            let entry = try decoder.decode(Entry.self, from: Data((statement.text(4) ?? "{}").utf8))
+            result.append(
+                StoredEntry(
+                    id: statement.integer(0) ?? 0, feedID: statement.integer(1) ?? 0, key: statement.text(2) ?? "",
+                    firstSeenAt: Timestamp(secondsSince1970: statement.integer(3) ?? 0), entry: entry))
+        }
+        return result
+    }
+
+    /// Deletes entries first seen before `cutoff`, leaving a tombstone for each so that a feed
+    /// still listing them never brings them back; returns how many were purged.
+    @discardableResult
+    public func purge(firstSeenBefore cutoff: Timestamp, at time: Timestamp) throws -> Int {
+        try database.transaction {
+            try database.prepare(
+                "INSERT OR IGNORE INTO tombstones (feed_id, entry_key, purged_at) SELECT feed_id, entry_key, ?2 FROM entries WHERE first_seen_at < ?1"
+            ).bind([.integer(cutoff.secondsSince1970), .integer(time.secondsSince1970)]).run()
+            try database.prepare("DELETE FROM entries WHERE first_seen_at < ?1").bind([.integer(cutoff.secondsSince1970)]).run()
+            return database.changes
+        }
+    }
+
+    /// SQLite's own check of the file; "ok" when consistent.
+    public func integrityCheck() throws -> String {
+        let statement = try database.prepare("PRAGMA integrity_check")
+        return try statement.next() ? statement.text(0) ?? "" : ""
+    }
+}

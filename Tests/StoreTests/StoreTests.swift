@@ -1,0 +1,183 @@
+import AINewsCore
+import Foundation
+import Testing
+
+@testable import AINewsStore
+
+@Suite struct StoreTests {
+    let path: String
+    let store: Store
+    let t0 = Timestamp(secondsSince1970: 1_790_000_000)
+
+    init() throws {
+        path = FileManager.default.temporaryDirectory.appendingPathComponent("ainews-store-\(UUID().uuidString).sqlite").path
+        store = try Store(path: path)
+    }
+
+    func entry(id: String? = nil, link: String? = nil, title: String, summary: String = "") -> Entry {
+        var entry = Entry()
+        entry.id = id
+        entry.link = link
+        entry.title = title
+        entry.summary = summary
+        return entry
+    }
+
+    func fetched(_ entries: [Entry], title: String = "Feed") -> ParsedFeed {
+        var feed = ParsedFeed(format: .rss, version: "2.0")
+        feed.feed.title = title
+        feed.entries = entries
+        return feed
+    }
+
+    @Test func migratesOnceAndReopens() throws {
+        let feed = try store.addFeed(url: "https://a.example/feed", at: t0)
+        let reopened = try Store(path: path)
+        #expect(try reopened.feeds().map(\.id) == [feed.id])
+        #expect(try reopened.integrityCheck() == "ok")
+    }
+
+    @Test func addingAFeedTwiceKeepsOne() throws {
+        let first = try store.addFeed(url: "https://a.example/feed", at: t0)
+        let second = try store.addFeed(url: "https://a.example/feed", at: t0.advanced(by: 60))
+        #expect(first == second)
+        #expect(try store.feeds().count == 1)
+    }
+
+    @Test func sameItemsTwiceAreStoredOnce() throws {
+        let feed = try store.addFeed(url: "https://a.example/feed", at: t0)
+        let items = [entry(id: "1", title: "One"), entry(id: "2", title: "Two"), entry(id: "2", title: "Two again")]
+        #expect(
+            try store.record(FetchOutcome(feedID: feed.id, fetchedAt: t0, status: 200, feed: fetched(items)))
+                == .init(newEntries: 2, updatedEntries: 0))
+        #expect(
+            try store.record(FetchOutcome(feedID: feed.id, fetchedAt: t0.advanced(by: 1800), status: 200, feed: fetched(items)))
+                == .init(newEntries: 0, updatedEntries: 0))
+        let stored = try store.entries()
+        #expect(stored.map(\.entry.title) == ["One", "Two"])
+        #expect(stored.allSatisfy { $0.firstSeenAt == t0 })
+    }
+
+    @Test func changedContentUpdatesInPlace() throws {
+        let feed = try store.addFeed(url: "https://a.example/feed", at: t0)
+        try store.record(FetchOutcome(feedID: feed.id, fetchedAt: t0, status: 200, feed: fetched([entry(id: "1", title: "Draft")])))
+        let saved = try store.record(
+            FetchOutcome(feedID: feed.id, fetchedAt: t0.advanced(by: 60), status: 200, feed: fetched([entry(id: "1", title: "Final")])))
+        #expect(saved == .init(newEntries: 0, updatedEntries: 1))
+        #expect(try store.entries().map(\.entry.title) == ["Final"])
+        #expect(try store.entries().first?.firstSeenAt == t0, "first seen stays")
+    }
+
+    @Test func itemsWithoutGuidAreKeyedByCanonicalLink() throws {
+        let feed = try store.addFeed(url: "https://a.example/feed", at: t0)
+        try store.record(
+            FetchOutcome(
+                feedID: feed.id, fetchedAt: t0, status: 200,
+                feed: fetched([entry(link: "https://A.example/post?id=3&utm_source=rss#top", title: "P")])))
+        let saved = try store.record(
+            FetchOutcome(
+                feedID: feed.id, fetchedAt: t0.advanced(by: 60), status: 200,
+                feed: fetched([entry(link: "https://a.example/post?utm_medium=x&id=3", title: "P")])))
+        #expect(saved.newEntries == 0)
+        #expect(try store.entries().first?.key == "link:https://a.example/post?id=3")
+    }
+
+    @Test func itemsWithNeitherAreKeyedByContent() throws {
+        let feed = try store.addFeed(url: "https://a.example/feed", at: t0)
+        let items = [entry(title: "Same", summary: "text"), entry(title: "Other", summary: "text")]
+        #expect(try store.record(FetchOutcome(feedID: feed.id, fetchedAt: t0, status: 200, feed: fetched(items))).newEntries == 2)
+        #expect(try store.record(FetchOutcome(feedID: feed.id, fetchedAt: t0, status: 200, feed: fetched(items))).newEntries == 0)
+    }
+
+    @Test func purgedItemsNeverComeBack() throws {
+        let feed = try store.addFeed(url: "https://a.example/feed", at: t0)
+        let items = [entry(id: "old", title: "Old")]
+        try store.record(FetchOutcome(feedID: feed.id, fetchedAt: t0, status: 200, feed: fetched(items)))
+        let later = t0.advanced(by: 90 * 86_400)
+        #expect(try store.purge(firstSeenBefore: later, at: later) == 1)
+        #expect(try store.entries().isEmpty)
+        let saved = try store.record(
+            FetchOutcome(feedID: feed.id, fetchedAt: later, status: 200, feed: fetched(items + [entry(id: "new", title: "New")])))
+        #expect(saved.newEntries == 1)
+        #expect(try store.entries().map(\.entry.title) == ["New"])
+    }
+
+    @Test func fetchStateFollowsSuccessAndFailure() throws {
+        let feed = try store.addFeed(url: "https://a.example/feed", at: t0)
+        try store.record(
+            FetchOutcome(
+                feedID: feed.id, fetchedAt: t0, status: 200, feed: fetched([], title: "A feed"), etag: "\"v1\"",
+                lastModified: "Mon, 23 Nov 2026 08:00:00 GMT"))
+        try store.record(
+            FetchOutcome(feedID: feed.id, fetchedAt: t0.advanced(by: 60), status: 500, error: "HTTP 500", nextFetchAt: t0.advanced(by: 3600)))
+        var state = try #require(try store.feed(id: feed.id))
+        #expect(state.title == "A feed")
+        #expect(state.etag == "\"v1\"", "a failure keeps the validators")
+        #expect(state.consecutiveFailures == 1)
+        #expect(state.lastError == "HTTP 500")
+        #expect(state.lastSuccessAt == t0)
+        #expect(state.nextFetchAt == t0.advanced(by: 3600))
+        try store.record(FetchOutcome(feedID: feed.id, fetchedAt: t0.advanced(by: 3600), status: 304, etag: "\"v1\""))
+        state = try #require(try store.feed(id: feed.id))
+        #expect(state.consecutiveFailures == 0)
+        #expect(state.lastError == nil)
+    }
+
+    @Test func permanentRedirectAndGone() throws {
+        let feed = try store.addFeed(url: "http://a.example/feed", at: t0)
+        try store.record(FetchOutcome(feedID: feed.id, fetchedAt: t0, status: 200, feed: fetched([]), movedTo: "https://a.example/feed"))
+        #expect(try store.feed(id: feed.id)?.url == "https://a.example/feed")
+        try store.record(
+            FetchOutcome(feedID: feed.id, fetchedAt: t0, status: 410, error: "HTTP 410 Gone", disableReason: "the server says the feed is gone (410)")
+        )
+        let state = try #require(try store.feed(id: feed.id))
+        #expect(!state.isEnabled)
+        #expect(state.disabledReason == "the server says the feed is gone (410)")
+    }
+
+    @Test func twoConnectionsShareTheFile() throws {
+        let daemon = store
+        let command = try Store(path: path)
+        let feed = try daemon.addFeed(url: "https://a.example/feed", at: t0)
+        try daemon.record(FetchOutcome(feedID: feed.id, fetchedAt: t0, status: 200, feed: fetched([entry(id: "1", title: "One")])))
+        #expect(try command.entries().map(\.entry.title) == ["One"])
+        #expect(try command.removeFeed(url: "https://a.example/feed"))
+        #expect(try daemon.entries().isEmpty)
+    }
+
+    @Test func entriesKeepEverythingTheParserGave() throws {
+        let feed = try store.addFeed(url: "https://a.example/feed", at: t0)
+        var item = entry(id: "x", link: "https://a.example/x", title: "Full")
+        item.content = [Content(value: "<p>body</p>", type: .html, language: "en")]
+        item.published = t0
+        item.categories = [Category(term: "ai")]
+        try store.record(FetchOutcome(feedID: feed.id, fetchedAt: t0, status: 200, feed: fetched([item])))
+        #expect(try store.entries(since: t0, feedID: feed.id).first?.entry == item)
+        #expect(try store.entries(since: t0.advanced(by: 1)).isEmpty)
+    }
+}
+
+extension Timestamp {
+    func advanced(by seconds: Int64) -> Timestamp {
+        Timestamp(secondsSince1970: secondsSince1970 + seconds)
+    }
+}
+
+@Suite struct EntryIdentityTests {
+    @Test(arguments: [
+        ("HTTPS://Example.ORG:443/a/b?utm_source=x&q=1&fbclid=y#frag", "https://example.org/a/b?q=1"),
+        ("http://example.org:80", "http://example.org/"),
+        ("https://example.org/p?ref=rss", "https://example.org/p"),
+        ("/relative/path#x", "/relative/path"),
+    ])
+    func canonicalLinks(link: String, expected: String) {
+        #expect(EntryIdentity.canonicalLink(link) == expected)
+    }
+
+    @Test func guidWinsOverLink() {
+        var entry = Entry()
+        entry.id = " tag:x,2026:1 "
+        entry.link = "https://example.org/1"
+        #expect(EntryIdentity.key(of: entry) == "id:tag:x,2026:1")
+    }
+}
