@@ -52,6 +52,11 @@ let package = Package(
             path: "Sources/Store"
         ),
         .target(
+            name: "AINewsSchedule",
+            dependencies: ["AINewsCore"],
+            path: "Sources/Schedule"
+        ),
+        .target(
             name: "AINewsTag",
             dependencies: ["AINewsCore"],
             path: "Sources/Tag"
@@ -77,6 +82,11 @@ let package = Package(
             name: "tag-benchmark",
             dependencies: ["AINewsCore", "AINewsParse", "AINewsTag"],
             path: "Benchmarks/TagBenchmark"
+        ),
+        .testTarget(
+            name: "ScheduleTests",
+            dependencies: ["AINewsSchedule", "AINewsCore"],
+            path: "Tests/ScheduleTests"
         ),
         .testTarget(
             name: "StoreTests",
