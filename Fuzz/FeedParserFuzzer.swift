@@ -1,8 +1,8 @@
-import AINewsParse
+@testable import AINewsParse
 
 /// libFuzzer entry point: every input must parse or be rejected with a `FeedParseError`, never
 /// crash, hang or leak; the input is fed both whole and in 3-byte chunks, which must agree (but for
-/// the line numbers in problems).
+/// the line numbers in problems), and read both optimistically and carefully, which must agree.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzFeedParser(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = Array(UnsafeBufferPointer(start: data, count: size))
@@ -29,6 +29,11 @@ public func fuzzFeedParser(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     streamedFeed?.problems = []
     if wholeFeed != streamedFeed {
         fatalError("whole and chunked parses disagree")
+    }
+    var careful = configuration
+    careful.readsOptimistically = false
+    if let whole, let carefully = try? FeedParser(configuration: careful).parse(bytes), carefully != whole {
+        fatalError("optimistic and careful reads disagree")
     }
     if let whole {
         for entry in whole.entries {

@@ -44,6 +44,9 @@ public final class FeedParser {
         public var maxInputBytes: Int
         /// The deepest element nesting accepted.
         public var maxDepth: Int
+        /// Whether well-formed UTF-8 may skip the repair passes (see `Mode`); tests turn it off
+        /// to check that both reads give the same feed.
+        var readsOptimistically = true
 
         public init(baseURL: String? = nil, contentType: String? = nil, maxInputBytes: Int = 32 << 20, maxDepth: Int = 200) {
             self.baseURL = baseURL
@@ -56,8 +59,23 @@ public final class FeedParser {
     private let configuration: Configuration
     private var decoder: DocumentDecoder
     private var repair = XMLRepair()
-    private let builder: FeedBuilder
+    private var builder: FeedBuilder
     private var parser: XMLPushParser?
+    /// How the document is being read: see `Mode`.
+    private var mode = Mode.undecided
+    /// Every byte so far while reading optimistically, to read again carefully if need be.
+    private var history: [UInt8] = []
+    /// Set by libxml2's callbacks when the optimistic read met something that needs repair.
+    fileprivate var needsCarefulRead = false
+    /// Problems known before any byte is read (a Content-Type that is no feed type).
+    private var headerProblems: [String] = []
+
+    /// Well-formed UTF-8, the common case, goes to libxml2 as it is (`optimistic`); anything
+    /// libxml2 would complain about, or that it would read differently from ainews (a DOCTYPE,
+    /// C1 control characters, references to them), makes the parser start again on the same
+    /// bytes through `DocumentDecoder` and `XMLRepair` (`careful`). The result is the same
+    /// either way; the optimistic read only skips two passes over the bytes.
+    private enum Mode { case undecided, optimistic, careful }
     private var jsonBytes: [UInt8] = []
     private var inputCount = 0
     private var sawNonSpace = false
@@ -72,8 +90,9 @@ public final class FeedParser {
             !(mediaType.contains("xml") || mediaType.contains("rss") || mediaType.contains("atom") || mediaType.contains("json")
                 || mediaType == "application/octet-stream")
         {
-            errors.append("served as \(mediaType), which is not a feed type")
+            headerProblems.append("served as \(mediaType), which is not a feed type")
         }
+        errors = headerProblems
         decoder = DocumentDecoder(httpCharset: Self.charset(in: configuration.contentType))
         builder = FeedBuilder(documentBase: configuration.baseURL, maxDepth: configuration.maxDepth)
     }
@@ -123,9 +142,89 @@ public final class FeedParser {
     }
 
     private func process(_ bytes: UnsafeRawBufferPointer, isFinal: Bool) throws {
+        switch mode {
+        case .careful:
+            try readCarefully(bytes, isFinal: isFinal)
+        case .optimistic:
+            let start = history.count
+            history.append(contentsOf: bytes)
+            try readOptimistically(from: start, isFinal: isFinal)
+        case .undecided:
+            history.append(contentsOf: bytes)
+            guard history.count >= DocumentDecoder.sniffLength || isFinal else { return }
+            // Decide from the first bytes alone, as the decoder will.
+            var probe = DocumentDecoder(httpCharset: Self.charset(in: configuration.contentType))
+            var ignored: [UInt8] = []
+            history.prefix(DocumentDecoder.sniffLength).withUnsafeBytes {
+                probe.decode($0, isFinal: isFinal && history.count <= DocumentDecoder.sniffLength, into: &ignored)
+            }
+            probe.close()
+            if configuration.readsOptimistically, probe.isDecided, probe.kind == .xml, probe.encodingName == "utf-8", probe.problems.isEmpty,
+                headerProblems.isEmpty
+            {
+                mode = .optimistic
+                try readOptimistically(from: 0, isFinal: isFinal)
+            } else {
+                mode = .careful
+                let all = history
+                history = []
+                try all.withUnsafeBytes { try readCarefully($0, isFinal: isFinal) }
+            }
+        }
+        if builder.isTooDeep { throw FeedParseError.tooDeep(limit: configuration.maxDepth) }
+        if let rejection = builder.rejection { throw FeedParseError.notAFeed(rejection) }
+    }
+
+    /// Pushes `history[start...]` to libxml2 as it is, unless it holds what only the careful
+    /// read handles; falls back to the careful read when libxml2 reports anything.
+    private func readOptimistically(from start: Int, isFinal: Bool) throws {
+        let needsRepair = history.withUnsafeBufferPointer { Self.hasWindows1252Controls($0, from: max(0, start - 12)) }
+        if needsRepair {
+            try readAgainCarefully(isFinal: isFinal)
+            return
+        }
+        var begin = start
+        if parser == nil {
+            // What XMLRepair would skip: a byte-order mark and whitespace before the declaration.
+            if history.starts(with: [0xEF, 0xBB, 0xBF]) { begin = 3 }
+            while begin < history.count, DocumentDecoder.isXMLSpace(history[begin]) { begin += 1 }
+            guard begin < history.count || isFinal else { return }
+            sawNonSpace = begin < history.count
+            sawBinary = history[begin...].prefix(512).contains(0)
+            var handler = Self.makeHandler()
+            parser = XMLPushParser(handler: &handler, userData: Unmanaged.passUnretained(self).toOpaque())
+        }
+        history.withUnsafeBufferPointer { parser!.push(UnsafeBufferPointer(rebasing: $0[begin...]), isFinal: isFinal) }
+        if needsCarefulRead { try readAgainCarefully(isFinal: isFinal) }
+    }
+
+    /// Starts again on every byte so far, through the decoder and the repair filter.
+    private func readAgainCarefully(isFinal: Bool) throws {
+        mode = .careful
+        parser = nil
+        needsCarefulRead = false
+        builder = FeedBuilder(documentBase: configuration.baseURL, maxDepth: configuration.maxDepth)
+        elementNameSlots = Array(repeating: nil, count: elementNameSlots.count)
+        attributeNames = [:]
+        errors = headerProblems
+        sawNonSpace = false
+        sawBinary = false
+        decoder.close()
+        decoder = DocumentDecoder(httpCharset: Self.charset(in: configuration.contentType))
+        let bytes = history
+        history = []
+        try bytes.withUnsafeBytes { try readCarefully($0, isFinal: isFinal) }
+    }
+
+    private func readCarefully(_ bytes: UnsafeRawBufferPointer, isFinal: Bool) throws {
         decoded.removeAll(keepingCapacity: true)
         decoder.decode(bytes, isFinal: isFinal, into: &decoded)
         guard decoder.isDecided else { return }
+        try readDecoded(isFinal: isFinal)
+    }
+
+    /// The careful read's second half: `decoded` holds UTF-8 from the decoder.
+    private func readDecoded(isFinal: Bool) throws {
         if !sawNonSpace, decoded.contains(where: { !DocumentDecoder.isXMLSpace($0) }) {
             sawNonSpace = true
             sawBinary = decoded.prefix(512).contains { $0 == 0 }
@@ -142,8 +241,40 @@ public final class FeedParser {
             parser = XMLPushParser(handler: &handler, userData: Unmanaged.passUnretained(self).toOpaque())
         }
         repaired.withUnsafeBufferPointer { parser!.push($0, isFinal: isFinal) }
-        if builder.isTooDeep { throw FeedParseError.tooDeep(limit: configuration.maxDepth) }
-        if let rejection = builder.rejection { throw FeedParseError.notAFeed(rejection) }
+    }
+
+    /// Whether the bytes hold a C1 control character (U+0080–U+009F, which ainews reads as the
+    /// windows-1252 character it was meant to be) or a character reference to one.
+    static func hasWindows1252Controls(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Bool {
+        var index = start
+        while index < bytes.count {
+            index = ByteScan.first(bytes, from: index, 0xC2, UInt8(ascii: "&"), 0xC2, controls: false) { $0 == 0xC2 || $0 == UInt8(ascii: "&") }
+            guard index + 1 < bytes.count else { return false }
+            if bytes[index] == 0xC2 {
+                if (0x80...0x9F).contains(bytes[index + 1]) { return true }
+            } else if bytes[index + 1] == UInt8(ascii: "#") {
+                var position = index + 2
+                let isHex = position < bytes.count && bytes[position] | 0x20 == UInt8(ascii: "x")
+                if isHex { position += 1 }
+                var value = 0
+                while position < bytes.count, position - index < 12 {
+                    let byte = bytes[position]
+                    let digit: Int
+                    switch byte {
+                    case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = Int(byte - 48)
+                    case UInt8(ascii: "a")...UInt8(ascii: "f") where isHex: digit = Int(byte - 87)
+                    case UInt8(ascii: "A")...UInt8(ascii: "F") where isHex: digit = Int(byte - 55)
+                    default: digit = -1
+                    }
+                    if digit < 0 { break }
+                    value = value * (isHex ? 16 : 10) + digit
+                    position += 1
+                }
+                if (0x80...0x9F).contains(value) { return true }
+            }
+            index += 1
+        }
+        return false
     }
 
     static func charset(in contentType: String?) -> String? {
@@ -160,6 +291,11 @@ public final class FeedParser {
     // MARK: - SAX callbacks
 
     fileprivate func noteError(_ message: String, line: Int) {
+        if mode == .optimistic {
+            needsCarefulRead = true
+            stop()
+            return
+        }
         if errors.count < 20 {
             errors.append("line \(line): \(message)")
         }
@@ -216,6 +352,13 @@ public final class FeedParser {
             parser.feedBuilder.characters(UnsafeBufferPointer(start: characters, count: Int(length)))
         }
         handler.cdataBlock = handler.characters
+        handler.internalSubset = { context, _, _, _ in
+            // A DOCTYPE: ainews reads it itself, on the careful path.
+            guard let context else { return }
+            let parser = Unmanaged<FeedParser>.fromOpaque(context).takeUnretainedValue()
+            parser.needsCarefulRead = true
+            parser.stop()
+        }
         handler.serror = { context, error in
             guard let context, let error else { return }
             let parser = Unmanaged<FeedParser>.fromOpaque(context).takeUnretainedValue()

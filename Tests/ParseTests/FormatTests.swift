@@ -111,6 +111,21 @@ import Testing
         #expect(feed.feed.authors == [Person(name: "Jay Son", uri: "https://json.example.org/jay")])
     }
 
+    /// Well-formed UTF-8 skips the repair passes; the careful read must give the same feed.
+    @Test(arguments: Fixture.names)
+    func optimisticAndCarefulReadsAgree(name: String) throws {
+        let bytes = try Fixture.bytes(name)
+        var careful = FeedParser.Configuration()
+        careful.readsOptimistically = false
+        let fast = Result { try FeedParser().parse(bytes) }
+        let slow = Result { try FeedParser(configuration: careful).parse(bytes) }
+        switch (fast, slow) {
+        case (.success(let a), .success(let b)): #expect(a == b)
+        case (.failure(let a), .failure(let b)): #expect(String(describing: a) == String(describing: b))
+        default: Issue.record("\(name): one read failed and the other did not")
+        }
+    }
+
     /// The fetcher streams bodies in whatever chunks the network gives; the result must not depend on them.
     @Test(arguments: Fixture.names)
     func chunkingDoesNotChangeTheResult(name: String) throws {
