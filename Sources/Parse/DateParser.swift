@@ -263,8 +263,10 @@ public enum DateParser {
             // Half-hour zones are stored as minutes to keep the table readable.
             return abs(named) > 24 ? named * 60 : named * 3600
         }
-        if text.count == 1, let letter = text.first, letter.isLetter, letter != "j" {
-            let value = Int(letter.asciiValue! - UInt8(ascii: "a"))
+        if text.count == 1, let letter = text.first, let ascii = letter.asciiValue, ascii >= UInt8(ascii: "a"), ascii <= UInt8(ascii: "z"),
+            letter != "j"
+        {
+            let value = Int(ascii - UInt8(ascii: "a"))
             switch letter {
             case "a"..."i": return (value + 1) * 3600
             case "k"..."m": return value * 3600
