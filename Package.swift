@@ -64,7 +64,7 @@ let package = Package(
         .executableTarget(
             name: "ainews",
             dependencies: [
-                "AINewsCore", "AINewsParse", "AINewsFetch", "AINewsTag",
+                "AINewsCore", "AINewsParse", "AINewsFetch", "AINewsStore", "AINewsTag",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/ainews"

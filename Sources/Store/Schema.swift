@@ -54,6 +54,13 @@ enum Schema {
             error TEXT
         );
         CREATE INDEX fetch_log_by_feed ON fetch_log (feed_id, fetched_at);
+        """,
+        // The tag of each entry (open, closed, both, none), the models it names as JSON, and why.
         """
+        ALTER TABLE entries ADD COLUMN tag TEXT;
+        ALTER TABLE entries ADD COLUMN tag_models TEXT;
+        ALTER TABLE entries ADD COLUMN tag_reason TEXT;
+        CREATE INDEX entries_by_tag ON entries (tag);
+        """,
     ]
 }

@@ -58,13 +58,38 @@ public struct FetchOutcome: Sendable {
     }
 }
 
-/// An entry as stored: the parser's whole `Entry` plus its identity and when it was first seen.
+/// An entry as stored: the parser's whole `Entry` plus its identity, when it was first seen, and
+/// its tag once tagged.
 public struct StoredEntry: Sendable, Equatable {
     public var id: Int64
     public var feedID: Int64
     public var key: String
     public var firstSeenAt: Timestamp
     public var entry: Entry
+    public var tag: StoredTag?
+}
+
+/// A tag as the store keeps it: plain strings, so the store needs nothing of the tagger.
+public struct StoredTag: Sendable, Equatable, Codable {
+    public struct Model: Sendable, Equatable, Codable {
+        public var name: String
+        public var openness: String
+
+        public init(name: String, openness: String) {
+            self.name = name
+            self.openness = openness
+        }
+    }
+
+    public var label: String
+    public var models: [Model]
+    public var reason: String
+
+    public init(label: String, models: [Model], reason: String) {
+        self.label = label
+        self.models = models
+        self.reason = reason
+    }
 }
 
 /// The SQLite store shared by `ainewsd` and `ainews`: feeds with their fetch state, entries with
@@ -262,7 +287,7 @@ public final class Store {
     public func entries(since: Timestamp? = nil, feedID: Int64? = nil) throws -> [StoredEntry] {
         let statement = try database.prepare(
             """
-            SELECT id, feed_id, entry_key, first_seen_at, entry_json FROM entries
+            SELECT id, feed_id, entry_key, first_seen_at, entry_json, tag, tag_models, tag_reason FROM entries
             WHERE first_seen_at >= ?1 AND (?2 IS NULL OR feed_id = ?2)
             ORDER BY first_seen_at, id
             """
@@ -271,12 +296,38 @@ public final class Store {
         var result: [StoredEntry] = []
         while try statement.next() {
             let entry = try decoder.decode(Entry.self, from: Data((statement.text(4) ?? "{}").utf8))
+            var tag: StoredTag?
+            if let label = statement.text(5) {
+                let models = try decoder.decode([StoredTag.Model].self, from: Data((statement.text(6) ?? "[]").utf8))
+                tag = StoredTag(label: label, models: models, reason: statement.text(7) ?? "")
+            }
             result.append(
                 StoredEntry(
                     id: statement.integer(0) ?? 0, feedID: statement.integer(1) ?? 0, key: statement.text(2) ?? "",
-                    firstSeenAt: Timestamp(secondsSince1970: statement.integer(3) ?? 0), entry: entry))
+                    firstSeenAt: Timestamp(secondsSince1970: statement.integer(3) ?? 0), entry: entry, tag: tag))
         }
         return result
+    }
+
+    /// Writes tags for entries by id, all in one transaction; returns how many tags changed.
+    @discardableResult
+    public func setTags(_ tags: [(entryID: Int64, tag: StoredTag)]) throws -> Int {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return try database.transaction {
+            let update = try database.prepare(
+                """
+                UPDATE entries SET tag = ?2, tag_models = ?3, tag_reason = ?4
+                WHERE id = ?1 AND (tag IS NOT ?2 OR tag_models IS NOT ?3 OR tag_reason IS NOT ?4)
+                """)
+            var changed = 0
+            for (entryID, tag) in tags {
+                let models = String(decoding: try encoder.encode(tag.models), as: UTF8.self)
+                try update.bind([.integer(entryID), .text(tag.label), .text(models), .text(tag.reason)]).run()
+                changed += database.changes
+            }
+            return changed
+        }
     }
 
     /// Deletes entries first seen before `cutoff`, leaving a tombstone for each so that a feed

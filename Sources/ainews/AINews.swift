@@ -6,7 +6,7 @@ struct AINews: ParsableCommand {
         commandName: "ainews",
         abstract: "Follow the news about AI models and turn it into a weekly newsletter.",
         version: AINewsVersion.current,
-        subcommands: [Parse.self, Tag.self, EvalTags.self]
+        subcommands: [Parse.self, Tag.self, EvalTags.self, Retag.self]
     )
 }
 

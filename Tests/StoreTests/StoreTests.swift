@@ -145,6 +145,17 @@ import Testing
         #expect(try daemon.entries().isEmpty)
     }
 
+    @Test func tagsAreStoredAndOnlyChangesCount() throws {
+        let feed = try store.addFeed(url: "https://a.example/feed", at: t0)
+        try store.record(FetchOutcome(feedID: feed.id, fetchedAt: t0, status: 200, feed: fetched([entry(id: "1", title: "Llama 3")])))
+        let stored = try #require(try store.entries().first)
+        #expect(stored.tag == nil)
+        let tag = StoredTag(label: "open", models: [.init(name: "Llama 3", openness: "open")], reason: "open-weights model: Llama 3")
+        #expect(try store.setTags([(stored.id, tag)]) == 1)
+        #expect(try store.setTags([(stored.id, tag)]) == 0, "the same tag again changes nothing")
+        #expect(try store.entries().first?.tag == tag)
+    }
+
     @Test func entriesKeepEverythingTheParserGave() throws {
         let feed = try store.addFeed(url: "https://a.example/feed", at: t0)
         var item = entry(id: "x", link: "https://a.example/x", title: "Full")
