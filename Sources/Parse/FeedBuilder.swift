@@ -384,6 +384,9 @@ final class FeedBuilder {
     }
 
     private func openInChannel(name: String, element: Element?, attributes: [Attribute], base: String?, language: String?) -> Context {
+        if let context = openShared(name: name, element: element, attributes: attributes, scope: .feed, base: base, language: language) {
+            return context
+        }
         switch element {
         case .item, .atomEntry:
             startEntry(attributes: attributes)
@@ -419,25 +422,6 @@ final class FeedBuilder {
             if let resource = attributes.first(where: { $0.name == "rdf:resource" })?.value, feed.generator == nil {
                 feed.generator = resource
             }
-        case .pubdate, .atomPublished, .atomIssued:
-            beginCapture(.published, scope: .feed, type: .text, base: base, language: language, priority: 0)
-        case .dcDate, .dctermsIssued, .dctermsCreated:
-            beginCapture(.published, scope: .feed, type: .text, base: base, language: language, priority: 1)
-        case .lastbuilddate, .atomUpdated, .atomModified, .dctermsModified:
-            beginCapture(.updated, scope: .feed, type: .text, base: base, language: language)
-        case .managingeditor, .author:
-            beginCapture(.author, scope: .feed, type: .text, base: base, language: language, priority: 0)
-        case .dcCreator, .dcAuthor:
-            beginCapture(.author, scope: .feed, type: .text, base: base, language: language, priority: 1)
-        case .itunesAuthor:
-            beginCapture(.author, scope: .feed, type: .text, base: base, language: language, priority: 2)
-        case .atomAuthor:
-            person = Person()
-            return .person(.feed)
-        case .category, .dcSubject, .atomCategory, .itunesCategory, .mediaCategory:
-            return openCategory(name: name, element: element, attributes: attributes, scope: .feed, base: base, language: language)
-        case .itunesKeywords, .mediaKeywords:
-            beginCapture(.keywords, scope: .feed, type: .text, base: base, language: language)
         case .atomLogo:
             beginCapture(.logo, scope: .feed, type: .text, base: base, language: language, priority: 0)
         case .atomIcon:
@@ -455,6 +439,9 @@ final class FeedBuilder {
     }
 
     private func openInItem(name: String, element: Element?, attributes: [Attribute], base: String?, language: String?) -> Context {
+        if let context = openShared(name: name, element: element, attributes: attributes, scope: .entry, base: base, language: language) {
+            return context
+        }
         switch element {
         case .title, .atomTitle, .dcTitle:
             beginTextConstruct(.title, scope: .entry, attributes: attributes, base: base, language: language, priority: element == .dcTitle ? 1 : 0)
@@ -479,25 +466,6 @@ final class FeedBuilder {
             beginCapture(.guid, scope: .entry, type: .text, base: base, language: language)
         case .atomId:
             beginCapture(.id, scope: .entry, type: .text, base: base, language: language)
-        case .pubdate, .atomPublished, .atomIssued:
-            beginCapture(.published, scope: .entry, type: .text, base: base, language: language, priority: 0)
-        case .dcDate, .dctermsIssued, .dctermsCreated, .atomCreated:
-            beginCapture(.published, scope: .entry, type: .text, base: base, language: language, priority: 1)
-        case .atomUpdated, .atomModified, .dctermsModified, .lastbuilddate:
-            beginCapture(.updated, scope: .entry, type: .text, base: base, language: language)
-        case .author, .managingeditor:
-            beginCapture(.author, scope: .entry, type: .text, base: base, language: language, priority: 0)
-        case .dcCreator, .dcAuthor:
-            beginCapture(.author, scope: .entry, type: .text, base: base, language: language, priority: 1)
-        case .itunesAuthor:
-            beginCapture(.author, scope: .entry, type: .text, base: base, language: language, priority: 2)
-        case .atomAuthor:
-            person = Person()
-            return .person(.entry)
-        case .category, .dcSubject, .atomCategory, .itunesCategory, .mediaCategory:
-            return openCategory(name: name, element: element, attributes: attributes, scope: .entry, base: base, language: language)
-        case .itunesKeywords, .mediaKeywords:
-            beginCapture(.keywords, scope: .entry, type: .text, base: base, language: language)
         case .mediaTitle:
             beginTextConstruct(.title, scope: .entry, attributes: attributes, base: base, language: language, priority: 2)
         case .enclosure:
@@ -513,6 +481,35 @@ final class FeedBuilder {
             return .atomSource
         default:
             return .ignored
+        }
+        return .ignored
+    }
+
+    /// Elements that read the same in a channel and in an item: dates, authors, categories.
+    /// Returns nil for any other element.
+    private func openShared(name: String, element: Element?, attributes: [Attribute], scope: Scope, base: String?, language: String?) -> Context? {
+        switch element {
+        case .pubdate, .atomPublished, .atomIssued:
+            beginCapture(.published, scope: scope, type: .text, base: base, language: language, priority: 0)
+        case .dcDate, .dctermsIssued, .dctermsCreated, .atomCreated:
+            beginCapture(.published, scope: scope, type: .text, base: base, language: language, priority: 1)
+        case .lastbuilddate, .atomUpdated, .atomModified, .dctermsModified:
+            beginCapture(.updated, scope: scope, type: .text, base: base, language: language)
+        case .managingeditor, .author:
+            beginCapture(.author, scope: scope, type: .text, base: base, language: language, priority: 0)
+        case .dcCreator, .dcAuthor:
+            beginCapture(.author, scope: scope, type: .text, base: base, language: language, priority: 1)
+        case .itunesAuthor:
+            beginCapture(.author, scope: scope, type: .text, base: base, language: language, priority: 2)
+        case .atomAuthor:
+            person = Person()
+            return .person(scope)
+        case .category, .dcSubject, .atomCategory, .itunesCategory, .mediaCategory:
+            return openCategory(name: name, element: element, attributes: attributes, scope: scope, base: base, language: language)
+        case .itunesKeywords, .mediaKeywords:
+            beginCapture(.keywords, scope: scope, type: .text, base: base, language: language)
+        default:
+            return nil
         }
         return .ignored
     }
