@@ -213,7 +213,9 @@ public final class FeedParser {
         decoder = DocumentDecoder(httpCharset: Self.charset(in: configuration.contentType))
         let bytes = history
         history = []
-        try bytes.withUnsafeBytes { try readCarefully($0, isFinal: isFinal) }
+        // As append then finish would have: libxml2 words some errors by where input ended.
+        try bytes.withUnsafeBytes { try readCarefully($0, isFinal: false) }
+        if isFinal { try readCarefully(UnsafeRawBufferPointer(start: nil, count: 0), isFinal: true) }
     }
 
     private func readCarefully(_ bytes: UnsafeRawBufferPointer, isFinal: Bool) throws {
