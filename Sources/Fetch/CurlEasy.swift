@@ -50,13 +50,35 @@ final class CurlEasy {
         ccurl_easy_setopt_pointer(handle, option, list)
     }
 
+    /// Applies the limits every ainews fetch observes: http and https only (also across at most
+    /// five redirects), timeouts, decoding of any compression, the User-Agent, validators.
+    func configure(for request: FetchRequest) {
+        set(CURLOPT_URL, request.url)
+        set(CURLOPT_NOSIGNAL, 1)
+        set(CURLOPT_PROTOCOLS_STR, "http,https")
+        set(CURLOPT_REDIR_PROTOCOLS_STR, "http,https")
+        set(CURLOPT_FOLLOWLOCATION, 1)
+        set(CURLOPT_MAXREDIRS, 5)
+        set(CURLOPT_CONNECTTIMEOUT, request.connectTimeoutSeconds)
+        set(CURLOPT_TIMEOUT, request.totalTimeoutSeconds)
+        set(CURLOPT_USERAGENT, request.userAgent)
+        set(CURLOPT_ACCEPT_ENCODING, "")
+        var headers = ["Accept: application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"]
+        if let etag = request.etag { headers.append("If-None-Match: \(etag)") }
+        if let lastModified = request.lastModified { headers.append("If-Modified-Since: \(lastModified)") }
+        set(CURLOPT_HTTPHEADER, list: headers)
+    }
+
     /// Runs the transfer; throws with libcurl's own message on failure.
     func perform() throws(FetchError) {
         let code = curl_easy_perform(handle)
-        guard code == CURLE_OK else {
-            let detail = String(cString: errorBuffer)
-            throw FetchError.transfer(code: Int(code.rawValue), message: detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail)
-        }
+        guard code == CURLE_OK else { throw error(for: code) }
+    }
+
+    /// The error for a failed transfer, with libcurl's own message.
+    func error(for code: CURLcode) -> FetchError {
+        let detail = String(cString: errorBuffer)
+        return FetchError.transfer(code: Int(code.rawValue), message: detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail)
     }
 
     func info(_ info: CURLINFO) -> Int {

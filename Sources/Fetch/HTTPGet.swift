@@ -80,21 +80,7 @@ public enum HTTPGet {
         _ request: FetchRequest, body consume: (UnsafeRawBufferPointer, ResponseHead) throws -> Void
     ) throws(FetchError) -> FetchResponse {
         let easy = try CurlEasy()
-        easy.set(CURLOPT_URL, request.url)
-        easy.set(CURLOPT_NOSIGNAL, 1)
-        easy.set(CURLOPT_PROTOCOLS_STR, "http,https")
-        easy.set(CURLOPT_REDIR_PROTOCOLS_STR, "http,https")
-        easy.set(CURLOPT_FOLLOWLOCATION, 1)
-        easy.set(CURLOPT_MAXREDIRS, 5)
-        easy.set(CURLOPT_CONNECTTIMEOUT, request.connectTimeoutSeconds)
-        easy.set(CURLOPT_TIMEOUT, request.totalTimeoutSeconds)
-        easy.set(CURLOPT_USERAGENT, request.userAgent)
-        easy.set(CURLOPT_ACCEPT_ENCODING, "")
-        var headers = ["Accept: application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"]
-        if let etag = request.etag { headers.append("If-None-Match: \(etag)") }
-        if let lastModified = request.lastModified { headers.append("If-Modified-Since: \(lastModified)") }
-        easy.set(CURLOPT_HTTPHEADER, list: headers)
-
+        easy.configure(for: request)
         let result = withoutActuallyEscaping(consume) { escapable -> Result<FetchResponse, FetchError> in
             let sink = BodySink(easy: easy, limit: request.maxBodyBytes, consume: escapable)
             let context = Unmanaged.passUnretained(sink).toOpaque()
@@ -120,45 +106,5 @@ public enum HTTPGet {
                     retryAfter: easy.header("Retry-After"), redirectCount: easy.info(CURLINFO_REDIRECT_COUNT), bodyBytes: sink.received))
         }
         return try result.get()
-    }
-}
-
-/// Receives body bytes from libcurl's write callback, counting them against the limit.
-private final class BodySink {
-    unowned let easy: CurlEasy
-    let limit: Int
-    let consume: (UnsafeRawBufferPointer, ResponseHead) throws -> Void
-    var received = 0
-    var exceededLimit = false
-    var failure: (any Error)?
-    private var head: ResponseHead?
-
-    init(easy: CurlEasy, limit: Int, consume: @escaping (UnsafeRawBufferPointer, ResponseHead) throws -> Void) {
-        self.easy = easy
-        self.limit = limit
-        self.consume = consume
-    }
-
-    /// False stops the transfer (libcurl then fails with a write error).
-    func receive(_ bytes: UnsafeRawBufferPointer) -> Bool {
-        received += bytes.count
-        guard received <= limit else {
-            exceededLimit = true
-            return false
-        }
-        // The final response's headers have all arrived before its first body byte.
-        let head =
-            self.head
-            ?? ResponseHead(
-                status: easy.info(CURLINFO_RESPONSE_CODE), effectiveURL: easy.info(CURLINFO_EFFECTIVE_URL) ?? "",
-                contentType: easy.info(CURLINFO_CONTENT_TYPE))
-        self.head = head
-        do {
-            try consume(bytes, head)
-            return true
-        } catch {
-            failure = error
-            return false
-        }
     }
 }

@@ -13,6 +13,10 @@ FEED = b"""<?xml version="1.0" encoding="utf-8"?>
 <item><title>One</title><link>/posts/1</link></item></channel></rss>
 """
 BOMB = gzip.compress(b"\0" * (64 << 20), compresslevel=9)
+# In-flight and highest concurrent requests per group, for the connection-limit tests.
+LOCK = threading.Lock()
+IN_FLIGHT = {}
+HIGHEST = {}
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -75,6 +79,20 @@ class Handler(BaseHTTPRequestHandler):
             except (BrokenPipeError, ConnectionResetError):
                 pass
             return
+        if path == "/delay":
+            params = dict(p.split("=", 1) for p in query.split("&") if "=" in p)
+            group = params.get("group", "")
+            with LOCK:
+                IN_FLIGHT[group] = IN_FLIGHT.get(group, 0) + 1
+                HIGHEST[group] = max(HIGHEST.get(group, 0), IN_FLIGHT[group])
+            time.sleep(int(params.get("ms", "100")) / 1000)
+            with LOCK:
+                IN_FLIGHT[group] -= 1
+            return self.send(200, FEED, [("Content-Type", "application/rss+xml")])
+        if path == "/highest":
+            group = query.partition("=")[2]
+            with LOCK:
+                return self.send(200, str(HIGHEST.get(group, 0)).encode(), [("Content-Type", "text/plain")])
         if path == "/retry":
             return self.send(429, headers=[("Retry-After", "120")])
         return self.send(404, b"not here", [("Content-Type", "text/plain")])

@@ -1,0 +1,80 @@
+import Foundation
+import Synchronization
+import Testing
+
+@testable import AINewsFetch
+
+@Suite struct FetcherTests {
+    let server = TestServer.shared
+
+    func highest(_ group: String) throws -> Int {
+        var body: [UInt8] = []
+        _ = try HTTPGet.fetch(FetchRequest(url: server.url("/highest?group=\(group)"))) { chunk, _ in body.append(contentsOf: chunk) }
+        return Int(String(decoding: body, as: UTF8.self)) ?? -1
+    }
+
+    /// Fetches `count` slow URLs at once and returns the bodies' sizes.
+    func fetchConcurrently(_ fetcher: Fetcher, count: Int, group: String) async throws -> [Int] {
+        try await withThrowingTaskGroup(of: Int.self) { tasks in
+            for _ in 0..<count {
+                tasks.addTask {
+                    let received = Mutex(0)
+                    let response = try await fetcher.fetch(FetchRequest(url: server.url("/delay?ms=200&group=\(group)"))) { chunk, _ in
+                        received.withLock { $0 += chunk.count }
+                    }
+                    #expect(response.status == 200)
+                    return received.withLock { $0 }
+                }
+            }
+            return try await tasks.reduce(into: []) { $0.append($1) }
+        }
+    }
+
+    @Test func manyTransfersAtOnceWithinThePerHostLimit() async throws {
+        var configuration = Fetcher.Configuration()
+        configuration.maxConnectionsPerHost = 2
+        let fetcher = Fetcher(configuration: configuration)
+        defer { fetcher.shutdown() }
+        let group = "per-host-\(UUID().uuidString)"
+        let sizes = try await fetchConcurrently(fetcher, count: 6, group: group)
+        #expect(sizes.count == 6 && sizes.allSatisfy { $0 > 0 })
+        #expect(try highest(group) == 2, "never more than two connections to one host")
+    }
+
+    @Test func transfersRunInParallel() async throws {
+        var configuration = Fetcher.Configuration()
+        configuration.maxConnectionsPerHost = 6
+        let fetcher = Fetcher(configuration: configuration)
+        defer { fetcher.shutdown() }
+        let group = "parallel-\(UUID().uuidString)"
+        _ = try await fetchConcurrently(fetcher, count: 6, group: group)
+        #expect(try highest(group) > 2, "the multi handle runs transfers at the same time")
+    }
+
+    @Test func failuresAndLimitsReachTheCaller() async throws {
+        let fetcher = Fetcher()
+        defer { fetcher.shutdown() }
+        await #expect(throws: FetchError.bodyTooLarge(limit: 50_000)) {
+            _ = try await fetcher.fetch(FetchRequest(url: server.url("/endless"), maxBodyBytes: 50_000)) { _, _ in }
+        }
+        await #expect(throws: FetchError.self) {
+            _ = try await fetcher.fetch(FetchRequest(url: server.url("/loop"))) { _, _ in }
+        }
+        let notModified = try await fetcher.fetch(FetchRequest(url: server.url("/feed.xml"), etag: "\"v1\"")) { _, _ in }
+        #expect(notModified.status == 304)
+    }
+
+    @Test func shutdownCutsTransfersInFlight() async throws {
+        let fetcher = Fetcher()
+        let slow = Task { try await fetcher.fetch(FetchRequest(url: server.url("/slow"))) { _, _ in } }
+        try await Task.sleep(for: .milliseconds(300))
+        let clock = ContinuousClock()
+        let started = clock.now
+        fetcher.shutdown()
+        await #expect(throws: FetchError.self) { try await slow.value }
+        #expect(clock.now - started < .seconds(3), "in-flight transfers are cut, not waited for")
+        await #expect(throws: FetchError.self) {
+            _ = try await fetcher.fetch(FetchRequest(url: server.url("/feed.xml"))) { _, _ in }
+        }
+    }
+}
