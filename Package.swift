@@ -61,10 +61,15 @@ let package = Package(
             dependencies: ["AINewsCore"],
             path: "Sources/Tag"
         ),
+        .target(
+            name: "AINewsUpdate",
+            dependencies: ["AINewsCore", "AINewsFetch", "AINewsParse", "AINewsStore", "AINewsSchedule", "AINewsTag"],
+            path: "Sources/Update"
+        ),
         .executableTarget(
             name: "ainews",
             dependencies: [
-                "AINewsCore", "AINewsParse", "AINewsFetch", "AINewsStore", "AINewsTag",
+                "AINewsCore", "AINewsParse", "AINewsFetch", "AINewsStore", "AINewsTag", "AINewsUpdate",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/ainews"
@@ -87,6 +92,11 @@ let package = Package(
             name: "ScheduleTests",
             dependencies: ["AINewsSchedule", "AINewsCore"],
             path: "Tests/ScheduleTests"
+        ),
+        .testTarget(
+            name: "UpdateTests",
+            dependencies: ["AINewsUpdate", "AINewsFetch", "AINewsStore", "AINewsTag", "AINewsCore"],
+            path: "Tests/UpdateTests"
         ),
         .testTarget(
             name: "StoreTests",

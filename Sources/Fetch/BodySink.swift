@@ -1,4 +1,5 @@
 import CCurl
+import Foundation
 
 /// Receives body bytes from libcurl's write callback, counting them against the limit.
 final class BodySink {
@@ -40,7 +41,19 @@ final class BodySink {
         FetchResponse(
             status: easy.info(CURLINFO_RESPONSE_CODE), effectiveURL: easy.info(CURLINFO_EFFECTIVE_URL) ?? request.url,
             contentType: easy.info(CURLINFO_CONTENT_TYPE), etag: easy.header("ETag"), lastModified: easy.header("Last-Modified"),
-            retryAfter: easy.header("Retry-After"), redirectCount: easy.info(CURLINFO_REDIRECT_COUNT), bodyBytes: received)
+            retryAfter: easy.header("Retry-After"), maxAgeSeconds: easy.header("Cache-Control").flatMap(Self.maxAge),
+            redirectURL: easy.info(CURLINFO_REDIRECT_URL), redirectCount: easy.info(CURLINFO_REDIRECT_COUNT), bodyBytes: received)
+    }
+
+    /// The max-age of a Cache-Control value ("public, max-age=3600").
+    static func maxAge(_ cacheControl: String) -> Int64? {
+        for directive in cacheControl.split(separator: ",") {
+            let parts = directive.split(separator: "=", maxSplits: 1)
+            if parts.count == 2, parts[0].trimmingCharacters(in: .whitespaces).lowercased() == "max-age" {
+                return Int64(parts[1].trimmingCharacters(in: .whitespaces))
+            }
+        }
+        return nil
     }
 
     /// False stops the transfer (libcurl then fails with a write error).

@@ -57,7 +57,7 @@ final class CurlEasy {
         set(CURLOPT_NOSIGNAL, 1)
         set(CURLOPT_PROTOCOLS_STR, "http,https")
         set(CURLOPT_REDIR_PROTOCOLS_STR, "http,https")
-        set(CURLOPT_FOLLOWLOCATION, 1)
+        set(CURLOPT_FOLLOWLOCATION, request.followsRedirects ? 1 : 0)
         set(CURLOPT_MAXREDIRS, 5)
         set(CURLOPT_CONNECTTIMEOUT, request.connectTimeoutSeconds)
         set(CURLOPT_TIMEOUT, request.totalTimeoutSeconds)

@@ -11,6 +11,9 @@ public struct FetchRequest: Sendable {
     /// Validators from the previous response, for a conditional GET.
     public var etag: String?
     public var lastModified: String?
+    /// Whether libcurl follows redirects (at most five); the daemon follows them itself to see
+    /// which were permanent.
+    public var followsRedirects = true
 
     public init(
         url: String, maxBodyBytes: Int = 16 << 20, connectTimeoutSeconds: Int = 10, totalTimeoutSeconds: Int = 60,
@@ -44,6 +47,10 @@ public struct FetchResponse: Sendable, Equatable {
     public var etag: String?
     public var lastModified: String?
     public var retryAfter: String?
+    /// `Cache-Control: max-age`, in seconds, when the response gave one.
+    public var maxAgeSeconds: Int64?
+    /// Where a redirect that was not followed points, made absolute.
+    public var redirectURL: String?
     public var redirectCount: Int
     public var bodyBytes: Int
 }

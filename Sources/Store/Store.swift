@@ -217,7 +217,7 @@ public final class Store {
                     last_error = ?7,
                     consecutive_failures = CASE WHEN ?4 THEN 0 ELSE consecutive_failures + 1 END,
                     next_fetch_at = ?8,
-                    url = COALESCE(?9, url),
+                    url = CASE WHEN ?9 IS NOT NULL AND NOT EXISTS (SELECT 1 FROM feeds WHERE url = ?9) THEN ?9 ELSE url END,
                     is_enabled = CASE WHEN ?10 IS NULL THEN is_enabled ELSE 0 END,
                     disabled_reason = COALESCE(?10, disabled_reason)
                 WHERE id = ?1
@@ -285,13 +285,23 @@ public final class Store {
 
     /// Entries first seen at or after `since` (all when nil), of one feed or all, oldest first.
     public func entries(since: Timestamp? = nil, feedID: Int64? = nil) throws -> [StoredEntry] {
+        try entries(
+            where: "first_seen_at >= ?1 AND (?2 IS NULL OR feed_id = ?2)",
+            [.integer(since?.secondsSince1970 ?? Int64.min), feedID.map { .integer($0) } ?? .null])
+    }
+
+    /// Entries that have not been tagged yet, oldest first.
+    public func untaggedEntries() throws -> [StoredEntry] {
+        try entries(where: "tag IS NULL", [])
+    }
+
+    private func entries(where condition: String, _ values: [Statement.Value]) throws -> [StoredEntry] {
         let statement = try database.prepare(
             """
             SELECT id, feed_id, entry_key, first_seen_at, entry_json, tag, tag_models, tag_reason FROM entries
-            WHERE first_seen_at >= ?1 AND (?2 IS NULL OR feed_id = ?2)
-            ORDER BY first_seen_at, id
+            WHERE \(condition) ORDER BY first_seen_at, id
             """
-        ).bind([.integer(since?.secondsSince1970 ?? Int64.min), feedID.map { .integer($0) } ?? .null])
+        ).bind(values)
         let decoder = JSONDecoder()
         var result: [StoredEntry] = []
         while try statement.next() {

@@ -1,6 +1,7 @@
 import AINewsCore
 import AINewsStore
 import AINewsTag
+import AINewsUpdate
 import ArgumentParser
 import Foundation
 

@@ -1,6 +1,7 @@
 import AINewsCore
 import AINewsParse
 import AINewsTag
+import AINewsUpdate
 import ArgumentParser
 import Foundation
 
@@ -24,27 +25,6 @@ struct KnowledgeOptions: ParsableArguments {
         } catch let error as KnowledgeBaseError {
             throw CommandFailure(error.description)
         }
-    }
-}
-
-/// The words the tagger reads for an entry: its title, and its summary and content as plain text.
-enum EntryText {
-    static func body(of entry: Entry) -> String {
-        var parts: [String] = []
-        if let summary = entry.summary { parts.append(plain(summary, entry.summaryType)) }
-        for content in entry.content ?? [] where !parts.contains(plain(content.value, content.type)) {
-            parts.append(plain(content.value, content.type))
-        }
-        return parts.joined(separator: "\n\n")
-    }
-
-    static func title(of entry: Entry) -> String {
-        guard let title = entry.title else { return "" }
-        return plain(title, entry.titleType)
-    }
-
-    private static func plain(_ value: String, _ type: TextType?) -> String {
-        type == .html || type == .xhtml ? PlainText.fromHTML(value) : value
     }
 }
 

@@ -35,6 +35,22 @@ class Handler(BaseHTTPRequestHandler):
 
     def do_GET(self):
         path, _, query = self.path.partition("?")
+        if path == "/feed-new.xml":
+            return self.send(200, FEED, [("Content-Type", "application/rss+xml")])
+        if path == "/moved":
+            return self.send(301, headers=[("Location", "/feed-new.xml")])
+        if path == "/temp":
+            return self.send(302, headers=[("Location", "/feed-new.xml")])
+        if path == "/gone":
+            return self.send(410, b"gone", [("Content-Type", "text/plain")])
+        if path == "/unavailable":
+            return self.send(503, headers=[("Retry-After", "Fri, 31 Dec 2100 23:59:59 GMT")])
+        if path == "/cached.xml":
+            return self.send(200, FEED, [("Content-Type", "application/rss+xml"), ("Cache-Control", "public, max-age=7200")])
+        if path == "/page.html":
+            page = (b'<!DOCTYPE html><html><head><title>Site</title>'
+                    b'<link rel="alternate" type="application/rss+xml" href="/feed.xml"></head><body><p>Hi</p></body></html>')
+            return self.send(200, page, [("Content-Type", "text/html; charset=utf-8")])
         if path == "/feed.xml":
             if self.headers.get("If-None-Match") == '"v1"':
                 return self.send(304, headers=[("ETag", '"v1"')])

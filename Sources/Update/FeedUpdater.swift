@@ -1,0 +1,178 @@
+import AINewsCore
+import AINewsFetch
+import AINewsParse
+import AINewsSchedule
+import AINewsStore
+import AINewsTag
+import Foundation
+
+/// One cycle of the daemon's work, in the order of the data flow: fetch the due feeds (many at
+/// once, each body streamed into its own parser), store each feed's result in one transaction
+/// with its next fetch time, then tag the new entries.
+///
+/// Fetches run concurrently on the `Fetcher`'s thread; store writes happen one at a time on the
+/// caller's task, so one SQLite connection serves the whole cycle.
+public struct FeedUpdater: Sendable {
+    public struct Configuration: Sendable {
+        public var scheduler = FeedScheduler.Configuration()
+        public var maxBodyBytes = 16 << 20
+        public var connectTimeoutSeconds = 10
+        public var totalTimeoutSeconds = 60
+        public var userAgent = FetchRequest.defaultUserAgent
+        /// Redirects followed per fetch (permanent ones move the feed).
+        public var maxRedirects = 5
+
+        public init() {}
+    }
+
+    /// What one feed's fetch came to, for logs and `ainews fetch`.
+    public struct Report: Sendable, Equatable {
+        public var url: String
+        public var status: Int?
+        public var newEntries: Int
+        public var updatedEntries: Int
+        public var error: String?
+        public var nextFetchAt: Timestamp?
+    }
+
+    let configuration: Configuration
+    let fetcher: Fetcher
+    let scheduler: FeedScheduler
+
+    public init(configuration: Configuration = Configuration(), fetcher: Fetcher) {
+        self.configuration = configuration
+        self.fetcher = fetcher
+        scheduler = FeedScheduler(configuration: configuration.scheduler)
+    }
+
+    /// Fetches `feeds`, records every result with `now` as the fetch time, and tags new entries.
+    public func update(_ feeds: [FeedRecord], store: Store, tagger: Tagger?, at now: Timestamp) async throws -> [Report] {
+        let results = await withTaskGroup(of: (FeedRecord, Attempt).self) { group in
+            for feed in feeds {
+                group.addTask { (feed, await attempt(feed, at: now)) }
+            }
+            return await group.reduce(into: []) { $0.append($1) }
+        }
+        var random = SystemRandomNumberGenerator()
+        var reports: [Report] = []
+        for (feed, attempt) in results.sorted(by: { $0.0.id < $1.0.id }) {
+            let state = FeedScheduler.FeedState(intervalSeconds: feed.intervalSeconds.map(Int64.init), consecutiveFailures: feed.consecutiveFailures)
+            let decision = scheduler.next(after: attempt.scheduling, for: state, at: now, using: &random)
+            let outcome = FetchOutcome(
+                feedID: feed.id, fetchedAt: now, status: attempt.response?.status, feed: attempt.feed,
+                etag: attempt.response?.etag ?? feed.etag, lastModified: attempt.response?.lastModified ?? feed.lastModified,
+                movedTo: attempt.movedTo, error: attempt.error, nextFetchAt: decision.nextFetchAt, disableReason: decision.disableReason)
+            let saved = try store.record(outcome)
+            reports.append(
+                Report(
+                    url: attempt.movedTo ?? feed.url, status: attempt.response?.status, newEntries: saved.newEntries,
+                    updatedEntries: saved.updatedEntries, error: attempt.error, nextFetchAt: decision.nextFetchAt))
+        }
+        if let tagger { try Self.tagUntagged(store: store, tagger: tagger) }
+        return reports
+    }
+
+    /// Tags every entry that has no tag yet.
+    public static func tagUntagged(store: Store, tagger: Tagger) throws {
+        let tags = try store.untaggedEntries().map { stored -> (entryID: Int64, tag: StoredTag) in
+            let result = tagger.tag(
+                title: EntryText.title(of: stored.entry), body: EntryText.body(of: stored.entry), date: stored.entry.published ?? stored.entry.updated
+            )
+            let models = result.models.map { StoredTag.Model(name: $0.name, openness: $0.openness.rawValue) }
+            return (stored.id, StoredTag(label: result.label.rawValue, models: models, reason: result.reason))
+        }
+        try store.setTags(tags)
+    }
+
+    // MARK: - One feed
+
+    /// How one fetch went, before it is stored.
+    struct Attempt: Sendable {
+        var response: FetchResponse?
+        var feed: ParsedFeed?
+        var error: String?
+        var movedTo: String?
+        var scheduling: FeedScheduler.Outcome
+    }
+
+    private func attempt(_ feed: FeedRecord, at now: Timestamp) async -> Attempt {
+        var url = feed.url
+        var movedTo: String?
+        var isPermanentSoFar = true
+        for _ in 0...configuration.maxRedirects {
+            var request = FetchRequest(
+                url: url, maxBodyBytes: configuration.maxBodyBytes, connectTimeoutSeconds: configuration.connectTimeoutSeconds,
+                totalTimeoutSeconds: configuration.totalTimeoutSeconds, userAgent: configuration.userAgent,
+                etag: url == feed.url ? feed.etag : nil, lastModified: url == feed.url ? feed.lastModified : nil)
+            request.followsRedirects = false
+            let reader = BodyReader()
+            let response: FetchResponse
+            do {
+                response = try await fetcher.fetch(request) { chunk, head in try reader.read(chunk, head) }
+            } catch {
+                return Attempt(error: String(describing: error), movedTo: movedTo, scheduling: .failure)
+            }
+            switch response.status {
+            case 301, 302, 303, 307, 308:
+                guard let target = response.redirectURL else {
+                    return Attempt(response: response, error: "HTTP \(response.status) without a Location", scheduling: .failure)
+                }
+                // Only a chain of permanent redirects moves the feed (302 and 307 do not).
+                isPermanentSoFar = isPermanentSoFar && (response.status == 301 || response.status == 308)
+                if isPermanentSoFar { movedTo = target }
+                url = target
+                continue
+            case 200..<300:
+                do {
+                    let parsed = try reader.finish()
+                    return Attempt(
+                        response: response, feed: parsed, movedTo: movedTo,
+                        scheduling: .success(ttlMinutes: parsed.feed.ttl, maxAgeSeconds: response.maxAgeSeconds))
+                } catch {
+                    return Attempt(response: response, error: String(describing: error), movedTo: movedTo, scheduling: .failure)
+                }
+            case 304:
+                return Attempt(response: response, movedTo: movedTo, scheduling: .success(ttlMinutes: nil, maxAgeSeconds: response.maxAgeSeconds))
+            case 410:
+                return Attempt(response: response, error: "HTTP 410 Gone", movedTo: movedTo, scheduling: .gone)
+            case 429, 503:
+                let retryAt = response.retryAfter.flatMap { Self.retryAt($0, now: now) }
+                return Attempt(response: response, error: "HTTP \(response.status)", movedTo: movedTo, scheduling: .throttled(retryAt: retryAt))
+            default:
+                return Attempt(response: response, error: "HTTP \(response.status)", movedTo: movedTo, scheduling: .failure)
+            }
+        }
+        return Attempt(error: "more than \(configuration.maxRedirects) redirects", movedTo: nil, scheduling: .failure)
+    }
+
+    /// Retry-After as seconds or as an HTTP date.
+    static func retryAt(_ value: String, now: Timestamp) -> Timestamp? {
+        if let seconds = Int64(value.trimmingCharacters(in: .whitespaces)) {
+            return Timestamp(secondsSince1970: now.secondsSince1970 + max(0, seconds))
+        }
+        return DateParser.parse(value)?.timestamp
+    }
+}
+
+/// Streams a response body into a feed parser made when the first bytes arrive, once the final
+/// URL and Content-Type are known. `@unchecked Sendable`: used by the fetch thread while the
+/// transfer runs, then by the awaiting task after it ended, never both.
+final class BodyReader: @unchecked Sendable {
+    private var parser: FeedParser?
+
+    func read(_ chunk: UnsafeRawBufferPointer, _ head: ResponseHead) throws {
+        guard (200..<300).contains(head.status) else { return }
+        if parser == nil {
+            var configuration = FeedParser.Configuration()
+            configuration.baseURL = head.effectiveURL
+            configuration.contentType = head.contentType
+            parser = FeedParser(configuration: configuration)
+        }
+        try parser?.append(chunk)
+    }
+
+    func finish() throws -> ParsedFeed {
+        guard let parser else { throw FeedParseError.empty }
+        return try parser.finish()
+    }
+}
