@@ -1,12 +1,12 @@
 import ArgumentParser
 
 @main
-struct AINews: ParsableCommand {
+struct AINews: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ainews",
         abstract: "Follow the news about AI models and turn it into a weekly newsletter.",
         version: AINewsVersion.current,
-        subcommands: [Parse.self, Tag.self, EvalTags.self, Retag.self]
+        subcommands: [Feeds.self, FetchFeeds.self, Entries.self, Status.self, Parse.self, Tag.self, EvalTags.self, Retag.self]
     )
 }
 
