@@ -66,6 +66,10 @@ let package = Package(
             dependencies: ["AINewsCore", "AINewsFetch", "AINewsParse", "AINewsStore", "AINewsSchedule", "AINewsTag"],
             path: "Sources/Update"
         ),
+        .target(
+            name: "AINewsService",
+            path: "Sources/Service"
+        ),
         .executableTarget(
             name: "ainews",
             dependencies: [
@@ -76,6 +80,10 @@ let package = Package(
         ),
         .executableTarget(
             name: "ainewsd",
+            dependencies: [
+                "AINewsCore", "AINewsFetch", "AINewsStore", "AINewsTag", "AINewsUpdate", "AINewsSchedule", "AINewsService",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             path: "Sources/ainewsd"
         ),
         .executableTarget(
@@ -97,6 +105,11 @@ let package = Package(
             name: "UpdateTests",
             dependencies: ["AINewsUpdate", "AINewsFetch", "AINewsStore", "AINewsTag", "AINewsCore"],
             path: "Tests/UpdateTests"
+        ),
+        .testTarget(
+            name: "ServiceTests",
+            dependencies: ["AINewsService"],
+            path: "Tests/ServiceTests"
         ),
         .testTarget(
             name: "StoreTests",

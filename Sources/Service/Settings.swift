@@ -1,0 +1,106 @@
+import Foundation
+
+/// The daemon's settings: defaults, then the config file (`key = value`, `#` comments), then
+/// `AINEWS_<KEY>` environment variables. An unknown key or a bad value is an error naming the
+/// key and where it came from.
+public struct Settings: Sendable, Equatable {
+    public var database = "/var/lib/ainews/ainews.sqlite"
+    /// The shipped knowledge-base directory; nil finds it next to the executable.
+    public var knowledgeBase: String?
+    /// A user's own `.kb` file merged over the shipped one.
+    public var extraKnowledge: String?
+    public var fetchIntervalSeconds: Int64 = 30 * 60
+    public var maxConnections = 16
+    public var maxConnectionsPerHost = 2
+    public var maxBodyBytes = 16 << 20
+    public var connectTimeoutSeconds = 10
+    public var totalTimeoutSeconds = 60
+    /// Entries first seen longer ago are purged (their tombstones stay); 0 keeps everything.
+    public var retentionSeconds: Int64 = 180 * 86_400
+    public var userAgent = "ainews/0.1.0 (+https://github.com/ainews; feed reader)"
+
+    public init() {}
+
+    public struct Error: Swift.Error, Equatable, CustomStringConvertible {
+        public var source: String
+        public var key: String
+        public var message: String
+        public var description: String { "\(source): \(key): \(message)" }
+    }
+
+    /// Reads `file` (when given) over the defaults, then the environment over both.
+    public static func load(file: String?, environment: [String: String]) throws(Settings.Error) -> Settings {
+        var settings = Settings()
+        if let file {
+            guard let data = FileManager.default.contents(atPath: file) else {
+                throw Error(source: file, key: "-", message: "cannot read the file")
+            }
+            for (offset, rawLine) in String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+                let line = rawLine.trimmingCharacters(in: .whitespaces)
+                guard !line.isEmpty, !line.hasPrefix("#") else { continue }
+                let source = "\(file):\(offset + 1)"
+                guard let equals = line.firstIndex(of: "=") else { throw Error(source: source, key: line, message: "expected 'key = value'") }
+                let key = line[..<equals].trimmingCharacters(in: .whitespaces)
+                let value = line[line.index(after: equals)...].trimmingCharacters(in: .whitespaces)
+                try settings.set(key, to: value, source: source)
+            }
+        }
+        for key in keys {
+            if let value = environment["AINEWS_" + key.uppercased()] {
+                try settings.set(key, to: value, source: "environment AINEWS_\(key.uppercased())")
+            }
+        }
+        return settings
+    }
+
+    static let keys = [
+        "database", "knowledge_base", "extra_knowledge", "fetch_interval", "max_connections", "max_connections_per_host", "max_body_size",
+        "connect_timeout", "total_timeout", "retention", "user_agent",
+    ]
+
+    mutating func set(_ key: String, to value: String, source: String) throws(Settings.Error) {
+        func fail(_ message: String) -> Error { Error(source: source, key: key, message: message) }
+        switch key {
+        case "database":
+            guard !value.isEmpty else { throw fail("needs a path") }
+            database = value
+        case "knowledge_base": knowledgeBase = value.isEmpty ? nil : value
+        case "extra_knowledge": extraKnowledge = value.isEmpty ? nil : value
+        case "fetch_interval":
+            guard let seconds = Self.duration(value), seconds >= 60 else { throw fail("'\(value)' is not a duration of at least 1m (e.g. 30m, 2h)") }
+            fetchIntervalSeconds = seconds
+        case "max_connections", "max_connections_per_host":
+            guard let number = Int(value), (1...256).contains(number) else { throw fail("'\(value)' is not a number from 1 to 256") }
+            if key == "max_connections" { maxConnections = number } else { maxConnectionsPerHost = number }
+        case "max_body_size":
+            guard let bytes = Self.size(value), bytes >= 1024 else { throw fail("'\(value)' is not a size of at least 1KiB (e.g. 16MiB)") }
+            maxBodyBytes = bytes
+        case "connect_timeout", "total_timeout":
+            guard let seconds = Self.duration(value), (1...3600).contains(seconds) else { throw fail("'\(value)' is not a duration from 1s to 1h") }
+            if key == "connect_timeout" { connectTimeoutSeconds = Int(seconds) } else { totalTimeoutSeconds = Int(seconds) }
+        case "retention":
+            guard let seconds = Self.duration(value) else { throw fail("'\(value)' is not a duration (e.g. 180d, or 0 to keep everything)") }
+            retentionSeconds = seconds
+        case "user_agent":
+            guard !value.isEmpty, !value.contains("\r"), !value.contains("\n") else { throw fail("needs one line of text") }
+            userAgent = value
+        default:
+            throw fail("unknown key; known keys: \(Self.keys.joined(separator: ", "))")
+        }
+    }
+
+    /// "45s", "30m", "2h", "7d", or plain seconds.
+    static func duration(_ text: String) -> Int64? {
+        let units: [Character: Int64] = ["s": 1, "m": 60, "h": 3600, "d": 86_400]
+        if let last = text.last, let unit = units[last], let number = Int64(text.dropLast()), number >= 0 { return number * unit }
+        return Int64(text).flatMap { $0 >= 0 ? $0 : nil }
+    }
+
+    /// "512KiB", "16MiB", or plain bytes.
+    static func size(_ text: String) -> Int? {
+        for (suffix, factor) in [("KiB", 1 << 10), ("MiB", 1 << 20), ("GiB", 1 << 30)] where text.hasSuffix(suffix) {
+            return Int(text.dropLast(suffix.count)).flatMap { $0 >= 0 ? $0 * factor : nil }
+        }
+        return Int(text)
+    }
+}

@@ -1,1 +1,0 @@
-print("ainewsd: the daemon is not built yet; see issue 6.")
