@@ -235,7 +235,10 @@ public struct Tagger: Sendable {
         if !evidence.closed.isEmpty {
             return result(.closed, "closed model: \(names(evidence.closed))")
         }
-        if evidence.hasSubject, !evidence.openCues.isEmpty, evidence.openCues.count >= evidence.closedCues.count {
+        if evidence.hasSubject, !evidence.openCues.isEmpty, !evidence.closedCues.isEmpty {
+            return result(.both, "released weights (\(quoted(evidence.openCues))) and a served-only model (\(quoted(evidence.closedCues)))")
+        }
+        if evidence.hasSubject, !evidence.openCues.isEmpty {
             return result(.open, "weights released: \(quoted(evidence.openCues))")
         }
         if evidence.hasSubject, !evidence.closedCues.isEmpty || !evidence.serviceCues.isEmpty {

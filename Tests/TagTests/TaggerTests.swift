@@ -85,6 +85,10 @@ enum ShippedKnowledge {
         #expect(label("Lab publishes a research-only video model", "Checkpoints are available for download under a non-commercial licence.") == .open)
     }
 
+    @Test func unnamedModelsOfBothKinds() {
+        #expect(label("Comparing an open-weights model with two proprietary ones") == .both)
+    }
+
     @Test func unknownServiceIsClosed() {
         #expect(label("Startup launches a music generator", "It is available to paying subscribers through its web app.") == .closed)
         #expect(label("A new voice model, and why we are not releasing it", "The model is available only through our API.") == .closed)
