@@ -103,7 +103,7 @@ let package = Package(
         ),
         .testTarget(
             name: "UpdateTests",
-            dependencies: ["AINewsUpdate", "AINewsFetch", "AINewsStore", "AINewsTag", "AINewsCore"],
+            dependencies: ["AINewsUpdate", "AINewsFetch", "AINewsStore", "AINewsTag", "AINewsCore", "TestSupport"],
             path: "Tests/UpdateTests"
         ),
         .testTarget(
@@ -121,11 +121,15 @@ let package = Package(
             dependencies: ["AINewsTag", "AINewsCore"],
             path: "Tests/TagTests"
         ),
+        .target(
+            name: "TestSupport",
+            path: "Tests/TestSupport",
+            exclude: ["test-server.py"]
+        ),
         .testTarget(
             name: "FetchTests",
-            dependencies: ["AINewsFetch"],
-            path: "Tests/FetchTests",
-            exclude: ["test-server.py"]
+            dependencies: ["AINewsFetch", "TestSupport"],
+            path: "Tests/FetchTests"
         ),
         .testTarget(
             name: "ParseTests",

@@ -90,27 +90,13 @@ public enum HTTPGet {
         easy.configure(for: request)
         let result = withoutActuallyEscaping(consume) { escapable -> Result<FetchResponse, FetchError> in
             let sink = BodySink(easy: easy, limit: request.maxBodyBytes, consume: escapable)
-            let context = Unmanaged.passUnretained(sink).toOpaque()
-            easy.set(CURLOPT_WRITEDATA, pointer: context)
-            easy.set(
-                CURLOPT_WRITEFUNCTION,
-                callback: { data, size, count, context in
-                    guard let data, let context else { return 0 }
-                    let sink = Unmanaged<BodySink>.fromOpaque(context).takeUnretainedValue()
-                    return sink.receive(UnsafeRawBufferPointer(start: data, count: size * count)) ? size * count : 0
-                })
+            sink.attach()
             do throws(FetchError) {
                 try easy.perform()
             } catch {
-                if sink.exceededLimit { return .failure(.bodyTooLarge(limit: request.maxBodyBytes)) }
-                if let failure = sink.failure { return .failure(.consumerFailed(String(describing: failure))) }
-                return .failure(error)
+                return .failure(sink.failure(for: error))
             }
-            return .success(
-                FetchResponse(
-                    status: easy.info(CURLINFO_RESPONSE_CODE), effectiveURL: easy.info(CURLINFO_EFFECTIVE_URL) ?? request.url,
-                    contentType: easy.info(CURLINFO_CONTENT_TYPE), etag: easy.header("ETag"), lastModified: easy.header("Last-Modified"),
-                    retryAfter: easy.header("Retry-After"), redirectCount: easy.info(CURLINFO_REDIRECT_COUNT), bodyBytes: sink.received))
+            return .success(sink.response(for: request))
         }
         return try result.get()
     }

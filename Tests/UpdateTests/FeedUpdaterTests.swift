@@ -3,6 +3,7 @@ import AINewsFetch
 import AINewsStore
 import AINewsTag
 import Foundation
+import TestSupport
 import Testing
 
 @testable import AINewsUpdate

@@ -1,17 +1,17 @@
 import Foundation
 
-/// Starts `test-server.py` on a free loopback port once per test process; the server exits when
+/// Starts `test-server.py` (a scripted HTTP server: 200/304, gzip, bombs, redirects, 404, 410,
+/// 429, 503, slow and endless bodies) on a free loopback port once per test process; the server exits when
 /// its standard input closes, that is when the test process ends.
-final class TestServer: Sendable {
-    static let shared = TestServer()
+public final class TestServer: Sendable {
+    public static let shared = TestServer()
 
-    let port: Int
+    public let port: Int
     private let process: Process
     private let input: Pipe
 
     private init() {
-        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("FetchTests/test-server.py")
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("test-server.py")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", script.path]
@@ -34,7 +34,7 @@ final class TestServer: Sendable {
         self.input = input
     }
 
-    func url(_ path: String) -> String {
+    public func url(_ path: String) -> String {
         "http://127.0.0.1:\(port)\(path)"
     }
 }
