@@ -159,10 +159,16 @@ public struct FeedUpdater: Sendable {
 /// transfer runs, then by the awaiting task after it ended, never both.
 final class BodyReader: @unchecked Sendable {
     private var parser: FeedParser?
+    private var baseURL: String?
+    /// The first bytes, kept to find the feeds a page advertises when the body is HTML.
+    private var prefix: [UInt8] = []
+    static let prefixLimit = 256 * 1024
 
     func read(_ chunk: UnsafeRawBufferPointer, _ head: ResponseHead) throws {
         guard (200..<300).contains(head.status) else { return }
+        if prefix.count < Self.prefixLimit { prefix.append(contentsOf: chunk.prefix(Self.prefixLimit - prefix.count)) }
         if parser == nil {
+            baseURL = head.effectiveURL
             var configuration = FeedParser.Configuration()
             configuration.baseURL = head.effectiveURL
             configuration.contentType = head.contentType
@@ -171,8 +177,15 @@ final class BodyReader: @unchecked Sendable {
         try parser?.append(chunk)
     }
 
+    /// The parsed feed; for an HTML page, an error that names the feeds the page advertises.
     func finish() throws -> ParsedFeed {
         guard let parser else { throw FeedParseError.empty }
-        return try parser.finish()
+        do {
+            return try parser.finish()
+        } catch FeedParseError.notAFeed(let reason) where reason.contains("HTML") {
+            let links = FeedDiscovery.alternateLinks(inHTML: prefix, base: baseURL)
+            guard !links.isEmpty else { throw FeedParseError.notAFeed(reason) }
+            throw FeedParseError.notAFeed("\(reason); the page advertises \(links.joined(separator: ", "))")
+        }
     }
 }

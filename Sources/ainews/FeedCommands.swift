@@ -29,17 +29,50 @@ struct Feeds: ParsableCommand {
         abstract: "Add, remove, list, import and export the feeds.", subcommands: [Add.self, Remove.self, List.self, Import.self, Export.self])
 
     struct Add: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Subscribe to a feed.")
-        @Argument(help: "The feed's URL.") var url: String
+        static let configuration = CommandConfiguration(
+            abstract: "Subscribe to a feed.",
+            discussion:
+                "The URL is fetched first: a feed is added as it is; a web page is searched for the feeds it advertises, and the first is added.")
+        @Argument(help: "The feed's URL, or a site's page that advertises its feed.") var url: String
         @Option(help: "A title until the feed gives its own.") var title: String?
+        @Flag(help: "Add the URL as it is, without fetching it.") var noCheck = false
         @OptionGroup var database: DatabaseOptions
 
         func run() throws {
             guard let scheme = URLResolver.scheme(of: url), scheme == "http" || scheme == "https" else {
                 throw CommandFailure("\(url): only http and https feeds can be fetched")
             }
-            let feed = try database.open().addFeed(url: url, title: title, at: Clock.now)
+            let feedURL = noCheck ? url : try discoverFeed(at: url)
+            let feed = try database.open().addFeed(url: feedURL, title: title, at: Clock.now)
             print("feed \(feed.id): \(feed.url)")
+        }
+
+        /// `url` when it serves a feed; the first feed its page advertises when it serves HTML.
+        private func discoverFeed(at url: String) throws -> String {
+            var body: [UInt8] = []
+            let response: FetchResponse
+            do {
+                response = try HTTPGet.fetch(FetchRequest(url: url, maxBodyBytes: 8 << 20)) { chunk, _ in body.append(contentsOf: chunk) }
+            } catch {
+                throw CommandFailure("\(url): \(error) (use --no-check to add it anyway)")
+            }
+            guard (200..<300).contains(response.status) else {
+                throw CommandFailure("\(url): HTTP status \(response.status) (use --no-check to add it anyway)")
+            }
+            var configuration = FeedParser.Configuration()
+            configuration.baseURL = response.effectiveURL
+            configuration.contentType = response.contentType
+            do {
+                _ = try FeedParser(configuration: configuration).parse(body)
+                return url
+            } catch FeedParseError.notAFeed(let reason) where reason.contains("HTML") {
+                let links = FeedDiscovery.alternateLinks(inHTML: body, base: response.effectiveURL)
+                guard let first = links.first else { throw CommandFailure("\(url): a web page that advertises no feed") }
+                print("\(url) is a web page advertising \(links.joined(separator: ", ")); subscribing to \(first)")
+                return first
+            } catch {
+                throw CommandFailure("\(url): \(error)")
+            }
         }
     }
 

@@ -49,6 +49,7 @@ import Testing
         #expect(wait(feed(5)) == 300, "Retry-After: 120 is honoured, but not sooner than the minimum")
         #expect(wait(feed(6)) == Int64(7 * 86_400), "an HTTP-date Retry-After far away is capped")
         #expect(feed(7).lastError?.contains("HTML page") == true)
+        #expect(feed(7).lastError?.contains("advertises \(server.url("/feed.xml"))") == true, "the error names the page's feed")
         #expect((6480...7920).contains(wait(feed(8)) ?? 0), "Cache-Control max-age stretches the interval")
 
         let entries = try store.entries()

@@ -1,0 +1,25 @@
+import Testing
+
+@testable import AINewsParse
+
+@Suite struct FeedDiscoveryTests {
+    @Test func findsAdvertisedFeedsInOrderAndAbsolute() {
+        let page = """
+            <!DOCTYPE html><html><head><title>Lab</title>
+            <link rel="stylesheet" href="/style.css">
+            <link rel="alternate" type="application/rss+xml" title="RSS" href="/feed.xml">
+            <LINK REL="Alternate" TYPE="application/atom+xml" HREF="https://lab.example/atom.xml">
+            <link rel="alternate" type="text/html" hreflang="fr" href="/fr/">
+            <link rel="alternate" type="application/feed+json" href="feed.json">
+            </head><body><p>Hello</p></body></html>
+            """
+        #expect(
+            FeedDiscovery.alternateLinks(inHTML: Array(page.utf8), base: "https://lab.example/blog/")
+                == ["https://lab.example/feed.xml", "https://lab.example/atom.xml", "https://lab.example/blog/feed.json"])
+    }
+
+    @Test func aPageWithoutFeedsAdvertisesNothing() {
+        #expect(FeedDiscovery.alternateLinks(inHTML: Array("<html><head></head><body>x</body></html>".utf8), base: nil).isEmpty)
+        #expect(FeedDiscovery.alternateLinks(inHTML: [], base: nil).isEmpty)
+    }
+}
