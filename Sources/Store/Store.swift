@@ -290,16 +290,16 @@ public final class Store {
             [.integer(since?.secondsSince1970 ?? Int64.min), feedID.map { .integer($0) } ?? .null])
     }
 
-    /// Entries that have not been tagged yet, oldest first.
-    public func untaggedEntries() throws -> [StoredEntry] {
-        try entries(where: "tag IS NULL", [])
+    /// Entries that have not been tagged yet, oldest first, at most `limit` of them.
+    public func untaggedEntries(limit: Int = .max) throws -> [StoredEntry] {
+        try entries(where: "tag IS NULL", [], limit: limit)
     }
 
-    private func entries(where condition: String, _ values: [Statement.Value]) throws -> [StoredEntry] {
+    private func entries(where condition: String, _ values: [Statement.Value], limit: Int = .max) throws -> [StoredEntry] {
         let statement = try database.prepare(
             """
             SELECT id, feed_id, entry_key, first_seen_at, entry_json, tag, tag_models, tag_reason FROM entries
-            WHERE \(condition) ORDER BY first_seen_at, id
+            WHERE \(condition) ORDER BY first_seen_at, id LIMIT \(limit == .max ? -1 : limit)
             """
         ).bind(values)
         let decoder = JSONDecoder()

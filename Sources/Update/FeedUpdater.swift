@@ -47,41 +47,45 @@ public struct FeedUpdater: Sendable {
 
     /// Fetches `feeds`, records every result with `now` as the fetch time, and tags new entries.
     public func update(_ feeds: [FeedRecord], store: Store, tagger: Tagger?, at now: Timestamp) async throws -> [Report] {
-        let results = await withTaskGroup(of: (FeedRecord, Attempt).self) { group in
+        var random = SystemRandomNumberGenerator()
+        var reports: [Report] = []
+        try await withThrowingTaskGroup(of: (FeedRecord, Attempt).self) { group in
             for feed in feeds {
                 group.addTask { (feed, await attempt(feed, at: now)) }
             }
-            return await group.reduce(into: []) { $0.append($1) }
-        }
-        var random = SystemRandomNumberGenerator()
-        var reports: [Report] = []
-        for (feed, attempt) in results.sorted(by: { $0.0.id < $1.0.id }) {
-            let state = FeedScheduler.FeedState(intervalSeconds: feed.intervalSeconds.map(Int64.init), consecutiveFailures: feed.consecutiveFailures)
-            let decision = scheduler.next(after: attempt.scheduling, for: state, at: now, using: &random)
-            let outcome = FetchOutcome(
-                feedID: feed.id, fetchedAt: now, status: attempt.response?.status, feed: attempt.feed,
-                etag: attempt.response?.etag ?? feed.etag, lastModified: attempt.response?.lastModified ?? feed.lastModified,
-                movedTo: attempt.movedTo, error: attempt.error, nextFetchAt: decision.nextFetchAt, disableReason: decision.disableReason)
-            let saved = try store.record(outcome)
-            reports.append(
-                Report(
-                    url: attempt.movedTo ?? feed.url, status: attempt.response?.status, newEntries: saved.newEntries,
-                    updatedEntries: saved.updatedEntries, error: attempt.error, nextFetchAt: decision.nextFetchAt))
+            // Each result is stored as soon as it arrives, so a cycle holds one parsed feed at a
+            // time per transfer rather than all of them.
+            for try await (feed, attempt) in group {
+                reports.append(try record(attempt, for: feed, in: store, at: now, using: &random))
+            }
         }
         if let tagger { try Self.tagUntagged(store: store, tagger: tagger) }
-        return reports
+        return reports.sorted { $0.url < $1.url }
     }
 
-    /// Tags every entry that has no tag yet.
-    public static func tagUntagged(store: Store, tagger: Tagger) throws {
-        let tags = try store.untaggedEntries().map { stored -> (entryID: Int64, tag: StoredTag) in
-            let result = tagger.tag(
-                title: EntryText.title(of: stored.entry), body: EntryText.body(of: stored.entry), date: stored.entry.published ?? stored.entry.updated
-            )
-            let models = result.models.map { StoredTag.Model(name: $0.name, openness: $0.openness.rawValue) }
-            return (stored.id, StoredTag(label: result.label.rawValue, models: models, reason: result.reason))
+    private func record(
+        _ attempt: Attempt, for feed: FeedRecord, in store: Store, at now: Timestamp, using random: inout some RandomNumberGenerator
+    ) throws -> Report {
+        let state = FeedScheduler.FeedState(intervalSeconds: feed.intervalSeconds.map(Int64.init), consecutiveFailures: feed.consecutiveFailures)
+        let decision = scheduler.next(after: attempt.scheduling, for: state, at: now, using: &random)
+        let outcome = FetchOutcome(
+            feedID: feed.id, fetchedAt: now, status: attempt.response?.status, feed: attempt.feed,
+            etag: attempt.response?.etag ?? feed.etag, lastModified: attempt.response?.lastModified ?? feed.lastModified,
+            movedTo: attempt.movedTo, error: attempt.error, nextFetchAt: decision.nextFetchAt, disableReason: decision.disableReason)
+        let saved = try store.record(outcome)
+        return Report(
+            url: attempt.movedTo ?? feed.url, status: attempt.response?.status, newEntries: saved.newEntries,
+            updatedEntries: saved.updatedEntries, error: attempt.error, nextFetchAt: decision.nextFetchAt)
+    }
+
+    /// Tags every entry that has no tag yet, a batch at a time to bound memory.
+    public static func tagUntagged(store: Store, tagger: Tagger, batchSize: Int = 500) throws {
+        while true {
+            let batch = try store.untaggedEntries(limit: batchSize)
+            guard !batch.isEmpty else { return }
+            try store.setTags(batch.map { (entryID: $0.id, tag: StoredTag(tagger.tag($0.entry))) })
+            if batch.count < batchSize { return }
         }
-        try store.setTags(tags)
     }
 
     // MARK: - One feed

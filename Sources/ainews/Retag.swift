@@ -34,11 +34,9 @@ struct Retag: ParsableCommand {
         let entries = try store.entries()
         var counts: [TagResult.Label: Int] = [:]
         let tags = entries.map { stored -> (entryID: Int64, tag: StoredTag) in
-            let entry = stored.entry
-            let result = tagger.tag(title: EntryText.title(of: entry), body: EntryText.body(of: entry), date: entry.published ?? entry.updated)
+            let result = tagger.tag(stored.entry)
             counts[result.label, default: 0] += 1
-            let models = result.models.map { StoredTag.Model(name: $0.name, openness: $0.openness.rawValue) }
-            return (stored.id, StoredTag(label: result.label.rawValue, models: models, reason: result.reason))
+            return (stored.id, StoredTag(result))
         }
         let changed = try store.setTags(tags)
         let summary = TagResult.Label.allCases.map { "\($0.rawValue) \(counts[$0, default: 0])" }.joined(separator: ", ")

@@ -61,8 +61,7 @@ struct Tag: ParsableCommand {
             throw CommandFailure("\(feed): \(error)")
         }
         for entry in parsed.entries {
-            let result = tagger.tag(title: EntryText.title(of: entry), body: EntryText.body(of: entry), date: entry.published ?? entry.updated)
-            print(render(result, title: entry.title ?? entry.id ?? "(untitled)"))
+            print(render(tagger.tag(entry), title: entry.title ?? entry.id ?? "(untitled)"))
         }
     }
 
@@ -124,7 +123,7 @@ struct EvalTags: ParsableCommand {
             guard let entry = feeds[label.feed]?[label.guid] else {
                 throw CommandFailure("\(labels):\(number + 1): no entry \(label.guid) in \(label.feed)")
             }
-            let result = tagger.tag(title: EntryText.title(of: entry), body: EntryText.body(of: entry), date: entry.published ?? entry.updated)
+            let result = tagger.tag(entry)
             evaluation.record(expected: expected, predicted: result.label)
             if result.label != expected {
                 misses.append("  \(expected.rawValue) → \(result.label.rawValue): \(entry.title ?? label.guid)\n      \(result.reason)")
