@@ -65,22 +65,53 @@ public enum PlainText {
         }
     }
 
-    /// Collapses runs of whitespace (including no-break spaces) to one space and trims the ends.
+    /// Collapses runs of whitespace (Unicode's White_Space, no-break spaces included) to one
+    /// space and trims the ends; works on UTF-8 bytes, as this runs over every item's text.
     static func fold(_ text: String) -> String {
-        var result = ""
-        result.reserveCapacity(text.utf8.count)
-        var pendingSpace = false
-        for scalar in text.unicodeScalars {
-            if scalar.properties.isWhitespace || scalar == "\u{A0}" {
-                pendingSpace = !result.isEmpty
-                continue
+        var text = text
+        return text.withUTF8 { bytes in
+            var output: [UInt8] = []
+            output.reserveCapacity(bytes.count)
+            var pendingSpace = false
+            var index = 0
+            while index < bytes.count {
+                let length = whitespaceLength(bytes, at: index)
+                if length > 0 {
+                    pendingSpace = !output.isEmpty
+                    index += length
+                    continue
+                }
+                if pendingSpace {
+                    output.append(0x20)
+                    pendingSpace = false
+                }
+                output.append(bytes[index])
+                index += 1
             }
-            if pendingSpace {
-                result.unicodeScalars.append(" ")
-                pendingSpace = false
-            }
-            result.unicodeScalars.append(scalar)
+            return String(decoding: output, as: UTF8.self)
         }
-        return result
+    }
+
+    /// The byte length of the whitespace character at `index`, or 0.
+    @inline(__always)
+    static func whitespaceLength(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> Int {
+        let byte = bytes[index]
+        if byte < 0x80 { return byte == 0x20 || (0x09...0x0D).contains(byte) ? 1 : 0 }
+        let remaining = bytes.count - index
+        switch byte {
+        case 0xC2 where remaining >= 2:
+            return bytes[index + 1] == 0xA0 || bytes[index + 1] == 0x85 ? 2 : 0  // U+00A0, U+0085
+        case 0xE1 where remaining >= 3:
+            return bytes[index + 1] == 0x9A && bytes[index + 2] == 0x80 ? 3 : 0  // U+1680
+        case 0xE2 where remaining >= 3:
+            let second = bytes[index + 1]
+            let third = bytes[index + 2]
+            if second == 0x80, (0x80...0x8A).contains(third) || third == 0xA8 || third == 0xA9 || third == 0xAF { return 3 }  // U+2000–200A, 2028, 2029, 202F
+            return second == 0x81 && third == 0x9F ? 3 : 0  // U+205F
+        case 0xE3 where remaining >= 3:
+            return bytes[index + 1] == 0x80 && bytes[index + 2] == 0x80 ? 3 : 0  // U+3000
+        default:
+            return 0
+        }
     }
 }

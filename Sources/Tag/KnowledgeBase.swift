@@ -77,14 +77,18 @@ public struct KnowledgeBase: Sendable {
 
     public private(set) var entries: [Entry] = []
     public private(set) var cues: [Cue] = []
+    /// Where each entry is in `entries`, by kind and lower-cased name.
+    private var positions: [String: Int] = [:]
 
     public init() {}
 
     /// Adds an entry, replacing any earlier one of the same kind and name.
     public mutating func add(_ entry: Entry) {
-        if let index = entries.firstIndex(where: { $0.kind == entry.kind && $0.name.lowercased() == entry.name.lowercased() }) {
+        let key = entry.kind.rawValue + ":" + entry.name.lowercased()
+        if let index = positions[key] {
             entries[index] = entry
         } else {
+            positions[key] = entries.count
             entries.append(entry)
         }
     }

@@ -41,6 +41,7 @@ import Testing
 
     @Test func whitespaceFolds() {
         #expect(PlainText.fromHTML("  a \n\t b  ") == "a b")
+        #expect(PlainText.fold("\u{A0}x\u{2003}\u{3000}y\u{2029}é \u{85}") == "x y é")
     }
 }
 
