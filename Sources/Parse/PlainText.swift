@@ -106,7 +106,8 @@ public enum PlainText {
         case 0xE2 where remaining >= 3:
             let second = bytes[index + 1]
             let third = bytes[index + 2]
-            if second == 0x80, (0x80...0x8A).contains(third) || third == 0xA8 || third == 0xA9 || third == 0xAF { return 3 }  // U+2000–200A, 2028, 2029, 202F
+            // U+2000–200A, U+2028, U+2029, U+202F
+            if second == 0x80, (0x80...0x8A).contains(third) || third == 0xA8 || third == 0xA9 || third == 0xAF { return 3 }
             return second == 0x81 && third == 0x9F ? 3 : 0  // U+205F
         case 0xE3 where remaining >= 3:
             return bytes[index + 1] == 0x80 && bytes[index + 2] == 0x80 ? 3 : 0  // U+3000
