@@ -21,6 +21,8 @@ public struct FeedUpdater: Sendable {
         public var userAgent = FetchRequest.defaultUserAgent
         /// Redirects followed per fetch (permanent ones move the feed).
         public var maxRedirects = 5
+        /// Feeds being fetched or waiting to be stored at once; more stay queued.
+        public var maxFeedsInFlight = 64
 
         public init() {}
     }
@@ -50,13 +52,18 @@ public struct FeedUpdater: Sendable {
         var random = SystemRandomNumberGenerator()
         var reports: [Report] = []
         try await withThrowingTaskGroup(of: (FeedRecord, Attempt).self) { group in
-            for feed in feeds {
+            // At most `maxFeedsInFlight` feeds are fetched or waiting to be stored at once, and
+            // each result is stored as soon as it arrives: memory stays bounded however many
+            // feeds there are, and storing overlaps the transfers.
+            var pending = feeds[...]
+            func startNext() {
+                guard let feed = pending.popFirst() else { return }
                 group.addTask { (feed, await attempt(feed, at: now)) }
             }
-            // Each result is stored as soon as it arrives, so a cycle holds one parsed feed at a
-            // time per transfer rather than all of them.
-            for try await (feed, attempt) in group {
+            for _ in 0..<configuration.maxFeedsInFlight { startNext() }
+            while let (feed, attempt) = try await group.next() {
                 reports.append(try record(attempt, for: feed, in: store, at: now, using: &random))
+                startNext()
             }
         }
         if let tagger { try Self.tagUntagged(store: store, tagger: tagger) }

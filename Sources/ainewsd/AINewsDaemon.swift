@@ -154,6 +154,7 @@ final class Daemon {
         configuration.connectTimeoutSeconds = settings.connectTimeoutSeconds
         configuration.totalTimeoutSeconds = settings.totalTimeoutSeconds
         configuration.userAgent = settings.userAgent
+        configuration.maxFeedsInFlight = settings.maxConnections * 2
         return configuration
     }
 
