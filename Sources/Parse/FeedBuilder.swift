@@ -401,17 +401,6 @@ final class FeedBuilder {
             beginTextConstruct(.subtitle, scope: .feed, attributes: attributes, base: base, language: language, priority: 0)
         case .itunesSubtitle, .dcDescription, .itunesSummary:
             beginCapture(.subtitle, scope: .feed, type: .text, base: base, language: language, priority: 1)
-        case .link:
-            if let href = attributes.first(where: { $0.name == "href" })?.value {
-                addAtomLink(attributes, scope: .feed, base: base)
-                feed.link = URLResolver.resolve(href.trimmed(), against: base)
-            } else {
-                beginCapture(.link, scope: .feed, type: .text, base: base, language: language)
-            }
-        case .atomLink:
-            addAtomLink(attributes, scope: .feed, base: base)
-        case .atomId:
-            beginCapture(.id, scope: .feed, type: .text, base: base, language: language)
         case .language, .dcLanguage:
             beginCapture(.language, scope: .feed, type: .text, base: base, language: language)
         case .copyright, .atomRights, .atomCopyright, .dcRights:
@@ -451,21 +440,10 @@ final class FeedBuilder {
             beginTextConstruct(.summary, scope: .entry, attributes: attributes, base: base, language: language, priority: 1)
         case .contentEncoded, .atomContent, .xhtmlBody, .xhtmlDiv, .fullitem:
             beginContent(name: name, element: element, attributes: attributes, base: base, language: language)
-        case .link:
-            if let href = attributes.first(where: { $0.name == "href" })?.value {
-                addAtomLink(attributes, scope: .entry, base: base)
-                entry.link = URLResolver.resolve(href.trimmed(), against: base)
-            } else {
-                beginCapture(.link, scope: .entry, type: .text, base: base, language: language)
-            }
-        case .atomLink:
-            addAtomLink(attributes, scope: .entry, base: base)
         case .guid:
             let permalink = attributes.first { $0.name == "ispermalink" }?.value.trimmed().lowercased()
             entryGuidIsPermalink = permalink != "false"
             beginCapture(.guid, scope: .entry, type: .text, base: base, language: language)
-        case .atomId:
-            beginCapture(.id, scope: .entry, type: .text, base: base, language: language)
         case .mediaTitle:
             beginTextConstruct(.title, scope: .entry, attributes: attributes, base: base, language: language, priority: 2)
         case .enclosure:
@@ -485,7 +463,8 @@ final class FeedBuilder {
         return .ignored
     }
 
-    /// Elements that read the same in a channel and in an item: dates, authors, categories.
+    /// Elements that read the same in a channel and in an item: links, ids, dates, authors,
+    /// categories.
     /// Returns nil for any other element.
     private func openShared(name: String, element: Element?, attributes: [Attribute], scope: Scope, base: String?, language: String?) -> Context? {
         switch element {
@@ -508,6 +487,19 @@ final class FeedBuilder {
             return openCategory(name: name, element: element, attributes: attributes, scope: scope, base: base, language: language)
         case .itunesKeywords, .mediaKeywords:
             beginCapture(.keywords, scope: scope, type: .text, base: base, language: language)
+        case .link:
+            // RSS's <link> holds the URL as text; a few feeds give it as an attribute.
+            if let href = attributes.first(where: { $0.name == "href" })?.value {
+                addAtomLink(attributes, scope: scope, base: base)
+                let url = URLResolver.resolve(href.trimmed(), against: base)
+                if scope == .feed { feed.link = url } else { entry.link = url }
+            } else {
+                beginCapture(.link, scope: scope, type: .text, base: base, language: language)
+            }
+        case .atomLink:
+            addAtomLink(attributes, scope: scope, base: base)
+        case .atomId:
+            beginCapture(.id, scope: scope, type: .text, base: base, language: language)
         default:
             return nil
         }
