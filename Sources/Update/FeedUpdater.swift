@@ -47,8 +47,11 @@ public struct FeedUpdater: Sendable {
         scheduler = FeedScheduler(configuration: configuration.scheduler)
     }
 
-    /// Fetches `feeds`, records every result with `now` as the fetch time, and tags new entries.
-    public func update(_ feeds: [FeedRecord], store: Store, tagger: Tagger?, at now: Timestamp) async throws -> [Report] {
+    /// Fetches `feeds`, records every result with `now` as the fetch time, and tags new entries;
+    /// `progress` hears of each stored result (done, total).
+    public func update(
+        _ feeds: [FeedRecord], store: Store, tagger: Tagger?, at now: Timestamp, progress: ((Int, Int) -> Void)? = nil
+    ) async throws -> [Report] {
         var random = SystemRandomNumberGenerator()
         var reports: [Report] = []
         try await withThrowingTaskGroup(of: (FeedRecord, Attempt).self) { group in
@@ -63,6 +66,7 @@ public struct FeedUpdater: Sendable {
             for _ in 0..<configuration.maxFeedsInFlight { startNext() }
             while let (feed, attempt) = try await group.next() {
                 reports.append(try record(attempt, for: feed, in: store, at: now, using: &random))
+                progress?(reports.count, feeds.count)
                 startNext()
             }
         }

@@ -148,7 +148,16 @@ struct FetchFeeds: AsyncParsableCommand {
         let tagger = try? knowledge.tagger()
         let fetcher = Fetcher()
         defer { fetcher.shutdown() }
-        let reports = try await FeedUpdater(fetcher: fetcher).update(feeds, store: store, tagger: tagger, at: Clock.now)
+        // A progress bar on a terminal; plain lines otherwise.
+        let isTerminal = isatty(STDOUT_FILENO) == 1
+        let reports = try await FeedUpdater(fetcher: fetcher).update(feeds, store: store, tagger: tagger, at: Clock.now) { done, total in
+            guard isTerminal else { return }
+            let width = 30
+            let filled = total == 0 ? width : done * width / total
+            let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
+            FileHandle.standardOutput.write(Data("\r[\(bar)] \(done)/\(total) feeds".utf8))
+            if done == total { FileHandle.standardOutput.write(Data("\n".utf8)) }
+        }
         var failed = 0
         for report in reports {
             if let error = report.error {
