@@ -140,28 +140,14 @@ public enum DateParser {
                 continue
             }
             if isDigit(byte) {
-                var value = 0
-                var digits = 0
-                while index < count, isDigit(bytes[index]) {
-                    value = value * 10 + Int(bytes[index] - 48)
-                    digits += 1
-                    index += 1
-                    if digits > 4 { return nil }  // no field of a date has more digits
-                }
+                // No field of a date has more than four digits.
+                guard let (value, digits) = readNumber(bytes, &index, maxDigits: 4) else { return nil }
                 if index < count, bytes[index] == UInt8(ascii: ":") {
                     // A time: hh:mm[:ss][.fraction]
                     var parts = [value]
                     while index < count, bytes[index] == UInt8(ascii: ":"), parts.count < 3 {
                         index += 1
-                        var part = 0
-                        var partDigits = 0
-                        while index < count, isDigit(bytes[index]) {
-                            part = part * 10 + Int(bytes[index] - 48)
-                            partDigits += 1
-                            index += 1
-                            if partDigits > 2 { return nil }
-                        }
-                        guard partDigits > 0 else { return nil }
+                        guard let (part, partDigits) = readNumber(bytes, &index, maxDigits: 2), partDigits > 0 else { return nil }
                         parts.append(part)
                     }
                     if index < count, bytes[index] == UInt8(ascii: ".") {
@@ -222,6 +208,20 @@ public enum DateParser {
         guard let timestamp = Timestamp(year: year, month: month, day: day, hour: hour, minute: minute, second: second, offsetSeconds: offset ?? 0)
         else { return nil }
         return Result(timestamp: timestamp, assumedUTC: time != nil && offset == nil)
+    }
+
+    /// The decimal number at `index` and its digit count, advancing past it; nil when it has more
+    /// than `maxDigits` digits.
+    private static func readNumber(_ bytes: UnsafeBufferPointer<UInt8>, _ index: inout Int, maxDigits: Int) -> (Int, Int)? {
+        var value = 0
+        var digits = 0
+        while index < bytes.count, isDigit(bytes[index]) {
+            value = value * 10 + Int(bytes[index] - 48)
+            digits += 1
+            index += 1
+            if digits > maxDigits { return nil }
+        }
+        return (value, digits)
     }
 
     /// "GMT-07:00": a word that continues into a numeric offset.

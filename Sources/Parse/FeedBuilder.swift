@@ -36,7 +36,6 @@ final class FeedBuilder {
     private var isAtom03 = false
     private var rootLanguage: String?
     private var declaresRSS090 = false
-    private var skippedDepth = 0
 
     init(documentBase: String?, maxDepth: Int) {
         self.documentBase = documentBase
@@ -207,8 +206,6 @@ final class FeedBuilder {
         }
         return prefix.isEmpty ? local.lowercased() : prefix + ":" + local.lowercased()
     }
-
-    private var currentDepth: Int { stack.count }
 
     /// Whether the root element has been seen.
     var hasRoot: Bool { format != nil || rejection != nil || !stack.isEmpty }
@@ -611,7 +608,7 @@ final class FeedBuilder {
         var guesses = false
         var isBase64 = mode == "base64"
         if format == .atom || typeAttribute != nil {
-            type = Self.textType(typeAttribute, isAtom03: isAtom03)
+            type = Self.textType(typeAttribute)
             isBase64 = isBase64 || Self.isBinary(typeAttribute)
             if isAtom03, mode == "xml" || (mode == nil && typeAttribute?.contains("html") == true) {
                 type = typeAttribute == "text/plain" ? .text : (type == .text ? .html : type)
@@ -632,7 +629,7 @@ final class FeedBuilder {
         if name == "atom:content" {
             let typeAttribute = attributes.first { $0.name == "type" }?.value.trimmed().lowercased()
             let mode = attributes.first { $0.name == "mode" }?.value.trimmed().lowercased()
-            var type = Self.textType(typeAttribute, isAtom03: isAtom03)
+            var type = Self.textType(typeAttribute)
             if isAtom03, mode == "xml", type == .text { type = .html }
             capture = Capture(field: .content, scope: .entry, depth: stack.count, type: type, base: base, language: language)
             capture?.isBase64 = mode == "base64" || Self.isBinary(typeAttribute)
@@ -653,7 +650,7 @@ final class FeedBuilder {
         return !attribute.hasPrefix("text/") && !attribute.hasSuffix("+xml") && !attribute.hasSuffix("/xml")
     }
 
-    static func textType(_ attribute: String?, isAtom03: Bool) -> TextType {
+    static func textType(_ attribute: String?) -> TextType {
         guard let attribute else { return .text }
         switch attribute {
         case "text", "text/plain": return .text

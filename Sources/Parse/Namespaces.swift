@@ -38,9 +38,6 @@ enum Namespaces {
     static let atom10 = "http://www.w3.org/2005/atom"
     static let rss090 = "http://my.netscape.com/rdf/simple/0.9/"
 
-    /// Prefixes feeds commonly use without declaring them.
-    static let conventional: Set<String> = ["dc", "dcterms", "content", "media", "itunes", "atom", "rdf", "xhtml", "slash", "sy"]
-
     /// The matching prefix for an element or attribute in `uri`, written with `writtenPrefix`.
     static func prefix(uri: String?, writtenPrefix: String?) -> String {
         guard let uri else {

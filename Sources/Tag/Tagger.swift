@@ -127,8 +127,6 @@ public struct Tagger: Sendable {
             default: if token != word { return false }
             }
         }
-        // A version must not continue: "llama 3" is not "llama 3.1" (the tokenizer keeps 3.1 whole),
-        // and "gemini 1.5 pro" is not matched by "gemini 1.5" when a longer pattern exists.
         return true
     }
 
