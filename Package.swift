@@ -62,6 +62,11 @@ let package = Package(
             path: "Sources/Tag"
         ),
         .target(
+            name: "AINewsCluster",
+            dependencies: ["AINewsTag"],
+            path: "Sources/Cluster"
+        ),
+        .target(
             name: "AINewsUpdate",
             dependencies: ["AINewsCore", "AINewsFetch", "AINewsParse", "AINewsStore", "AINewsSchedule", "AINewsTag"],
             path: "Sources/Update"
@@ -73,7 +78,7 @@ let package = Package(
         .executableTarget(
             name: "ainews",
             dependencies: [
-                "AINewsCore", "AINewsParse", "AINewsFetch", "AINewsStore", "AINewsTag", "AINewsUpdate",
+                "AINewsCore", "AINewsParse", "AINewsFetch", "AINewsStore", "AINewsTag", "AINewsCluster", "AINewsUpdate",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/ainews"

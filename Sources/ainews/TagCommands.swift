@@ -96,53 +96,23 @@ struct EvalTags: ParsableCommand {
 
     @OptionGroup var knowledge: KnowledgeOptions
 
-    struct Label: Decodable {
-        var feed: String
-        var guid: String
-        var label: String
-        var title: String?
-    }
-
     func run() throws {
         let tagger = try knowledge.tagger()
-        guard let data = FileManager.default.contents(atPath: labels) else { throw CommandFailure("\(labels): cannot read the file") }
-        var feeds: [String: [String: Entry]] = [:]
+        let corpus = try LabelledCorpus(labels: labels, feedsDirectory: feedsDirectory)
         var evaluation = TagEvaluation()
         var misses: [String] = []
-        for (number, line) in String(decoding: data, as: UTF8.self).split(separator: "\n").enumerated() where !line.allSatisfy(\.isWhitespace) {
-            let label: Label
-            do {
-                label = try JSONDecoder().decode(Label.self, from: Data(line.utf8))
-            } catch {
-                throw CommandFailure("\(labels):\(number + 1): not a label object")
+        for item in corpus.items {
+            guard let expected = TagResult.Label(rawValue: item.label.label) else {
+                throw CommandFailure("\(labels):\(item.line): unknown label '\(item.label.label)'")
             }
-            guard let expected = TagResult.Label(rawValue: label.label) else {
-                throw CommandFailure("\(labels):\(number + 1): unknown label '\(label.label)'")
-            }
-            if feeds[label.feed] == nil { feeds[label.feed] = try entries(of: label.feed) }
-            guard let entry = feeds[label.feed]?[label.guid] else {
-                throw CommandFailure("\(labels):\(number + 1): no entry \(label.guid) in \(label.feed)")
-            }
-            let result = tagger.tag(entry)
+            let result = tagger.tag(item.entry)
             evaluation.record(expected: expected, predicted: result.label)
             if result.label != expected {
-                misses.append("  \(expected.rawValue) → \(result.label.rawValue): \(entry.title ?? label.guid)\n      \(result.reason)")
+                misses.append("  \(expected.rawValue) → \(result.label.rawValue): \(item.entry.title ?? item.label.guid)\n      \(result.reason)")
             }
         }
         print(evaluation.report)
         print("\nmisses (\(misses.count))")
         misses.forEach { print($0) }
-    }
-
-    private func entries(of feed: String) throws -> [String: Entry] {
-        let path = feedsDirectory + "/" + feed
-        guard let data = FileManager.default.contents(atPath: path) else { throw CommandFailure("\(path): cannot read the file") }
-        let parsed = try FeedParser().parse(Array(data))
-        var byID: [String: Entry] = [:]
-        for entry in parsed.entries {
-            if let id = entry.id { byID[id] = entry }
-            if let link = entry.link, byID[link] == nil { byID[link] = entry }
-        }
-        return byID
     }
 }

@@ -1,9 +1,7 @@
 import AINewsCore
-import AINewsParse
-import AINewsStore
-import AINewsTag
 
-/// The words the tagger reads for an entry: its title, and its summary and content as plain text.
+/// An entry as plain text, the form tagging, clustering and summaries read: its title, and its
+/// summary and content with the markup taken out.
 public enum EntryText {
     public static func body(of entry: Entry) -> String {
         var parts: [String] = []
@@ -21,20 +19,5 @@ public enum EntryText {
 
     private static func plain(_ value: String, _ type: TextType?) -> String {
         type == .html || type == .xhtml ? PlainText.fromHTML(value) : value
-    }
-}
-
-extension Tagger {
-    /// The tag of a parsed entry, from its title and plain-text body at its date.
-    public func tag(_ entry: Entry) -> TagResult {
-        tag(title: EntryText.title(of: entry), body: EntryText.body(of: entry), date: entry.published ?? entry.updated)
-    }
-}
-
-extension StoredTag {
-    /// The store's form of a tag.
-    public init(_ result: TagResult) {
-        self.init(
-            label: result.label.rawValue, models: result.models.map { Model(name: $0.name, openness: $0.openness.rawValue) }, reason: result.reason)
     }
 }

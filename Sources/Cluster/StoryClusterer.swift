@@ -1,0 +1,167 @@
+import AINewsTag
+
+/// One entry as the clusterer sees it: plain values, so clustering is a pure function of the
+/// stored items and can be re-run at any time.
+public struct StoryCandidate: Sendable {
+    public var feedID: Int64
+    /// Seconds since 1970: the entry's date (published, else first seen).
+    public var time: Int64
+    /// The canonical link; two entries with the same one are the same story.
+    public var link: String?
+    public var title: String
+    /// The entry's plain text; only its lead is read.
+    public var text: String
+    /// The models the tagger found.
+    public var models: [String]
+
+    public init(feedID: Int64, time: Int64, link: String?, title: String, text: String, models: [String]) {
+        self.feedID = feedID
+        self.time = time
+        self.link = link
+        self.title = title
+        self.text = text
+        self.models = models
+    }
+}
+
+/// Groups entries from different feeds that report the same event into stories.
+///
+/// Each entry becomes a weighted bag of words (its title counts double, stop words are out,
+/// numbers and model versions stay as words of their own: "llama 3" and "llama 3.1" differ) plus
+/// the models it names. Entries are only compared when they share a title word or a model and lie
+/// within a time window of each other, and each entry meets at most a bounded number of
+/// neighbours per shared word, so the cost grows with n log n (the sorts), never n².
+/// Pairs above a similarity threshold, which rises with the time between them, are merged, most similar first, as long as a story keeps
+/// one entry per feed and fits in the window: the guard that stops chains of "similar enough"
+/// from gluing a week of Llama news into one story.
+///
+/// ```swift
+/// let stories = StoryClusterer().stories(candidates)  // [[index into candidates]]
+/// ```
+public struct StoryClusterer: Sendable {
+    /// The longest time between two entries of one story.
+    public var window: Int64 = 5 * 86_400
+    /// The cosine similarity two entries published together need to be the same story…
+    public var threshold = 0.15
+    /// …and how much more they need per day between them: follow-ups days later must be closer.
+    public var thresholdPerDay = 0.05
+    /// How many neighbours on either side in time one key yields.
+    public var neighboursPerKey = 48
+    /// How many words of the text beyond the title are read.
+    public var leadWords = 80
+
+    public init() {}
+
+    /// The stories, each a sorted list of indices into `candidates`; stories are ordered by their
+    /// first index. Every candidate is in exactly one story.
+    public func stories(_ candidates: [StoryCandidate]) -> [[Int]] {
+        let features = FeatureTable(candidates, leadWords: leadWords)
+        var links = LinkGroups()
+        var edges: [Edge] = []
+        var seenPairs = Set<UInt64>()
+        // Entries in time order per blocking key, then each entry meets its nearest ones in time.
+        let postings = features.postings()
+        for list in postings {
+            for (position, left) in list.enumerated() {
+                var step = 1
+                while step <= neighboursPerKey, position + step < list.count {
+                    let right = list[position + step]
+                    step += 1
+                    if candidates[right].time - candidates[left].time > window { break }
+                    let pair = UInt64(min(left, right)) << 32 | UInt64(max(left, right))
+                    guard candidates[left].feedID != candidates[right].feedID, seenPairs.insert(pair).inserted else { continue }
+                    let similarity = features.cosine(left, right)
+                    let days = Double(candidates[right].time - candidates[left].time) / 86_400
+                    if similarity >= threshold + thresholdPerDay * days { edges.append(Edge(left: min(left, right), right: max(left, right), similarity: similarity)) }
+                }
+            }
+        }
+        for (index, candidate) in candidates.enumerated() {
+            if let link = candidate.link, !link.isEmpty { links.add(index, link: link) }
+        }
+        edges += links.edges(candidates, window: window)
+        edges.sort { ($0.similarity, $1.left, $1.right) > ($1.similarity, $0.left, $0.right) }
+
+        var groups = Groups(candidates)
+        for edge in edges {
+            groups.merge(edge.left, edge.right, window: window)
+        }
+        return groups.stories()
+    }
+
+    struct Edge {
+        var left: Int
+        var right: Int
+        var similarity: Double
+    }
+
+    /// Entries sharing a canonical link are the same story whatever their words.
+    struct LinkGroups {
+        var byLink: [String: [Int]] = [:]
+
+        mutating func add(_ index: Int, link: String) { byLink[link, default: []].append(index) }
+
+        func edges(_ candidates: [StoryCandidate], window: Int64) -> [Edge] {
+            var edges: [Edge] = []
+            for members in byLink.values where members.count > 1 {
+                for index in members.dropFirst() where candidates[index].feedID != candidates[members[0]].feedID {
+                    edges.append(Edge(left: min(members[0], index), right: max(members[0], index), similarity: 2))
+                }
+            }
+            return edges
+        }
+    }
+
+    /// Union-find over entries that keeps each story to one entry per feed and within the window.
+    struct Groups {
+        var parent: [Int]
+        var feeds: [[Int64]]
+        var earliest: [Int64]
+        var latest: [Int64]
+
+        init(_ candidates: [StoryCandidate]) {
+            parent = Array(candidates.indices)
+            feeds = candidates.map { [$0.feedID] }
+            earliest = candidates.map(\.time)
+            latest = candidates.map(\.time)
+        }
+
+        mutating func root(_ index: Int) -> Int {
+            var index = index
+            while parent[index] != index {
+                parent[index] = parent[parent[index]]
+                index = parent[index]
+            }
+            return index
+        }
+
+        mutating func merge(_ left: Int, _ right: Int, window: Int64) {
+            let a = root(left)
+            let b = root(right)
+            guard a != b, max(latest[a], latest[b]) - min(earliest[a], earliest[b]) <= window,
+                !feeds[a].contains(where: feeds[b].contains)
+            else { return }
+            let (keep, drop) = a < b ? (a, b) : (b, a)
+            parent[drop] = keep
+            feeds[keep] += feeds[drop]
+            feeds[drop] = []
+            earliest[keep] = min(earliest[keep], earliest[drop])
+            latest[keep] = max(latest[keep], latest[drop])
+        }
+
+        mutating func stories() -> [[Int]] {
+            var byRoot: [Int: Int] = [:]
+            var stories: [[Int]] = []
+            for index in parent.indices {
+                let root = root(index)
+                if let story = byRoot[root] {
+                    stories[story].append(index)
+                } else {
+                    byRoot[root] = stories.count
+                    stories.append([index])
+                }
+            }
+            return stories
+        }
+    }
+}
