@@ -67,6 +67,16 @@ let package = Package(
             path: "Sources/Cluster"
         ),
         .target(
+            name: "AINewsSummarise",
+            dependencies: ["AINewsTag"],
+            path: "Sources/Summarise"
+        ),
+        .target(
+            name: "AINewsDigest",
+            dependencies: ["AINewsCore", "AINewsParse", "AINewsStore", "AINewsTag", "AINewsCluster", "AINewsSummarise", "AINewsUpdate", "AINewsService"],
+            path: "Sources/Digest"
+        ),
+        .target(
             name: "AINewsUpdate",
             dependencies: ["AINewsCore", "AINewsFetch", "AINewsParse", "AINewsStore", "AINewsSchedule", "AINewsTag"],
             path: "Sources/Update"
@@ -78,7 +88,7 @@ let package = Package(
         .executableTarget(
             name: "ainews",
             dependencies: [
-                "AINewsCore", "AINewsParse", "AINewsFetch", "AINewsStore", "AINewsTag", "AINewsCluster", "AINewsUpdate",
+                "AINewsCore", "AINewsParse", "AINewsFetch", "AINewsStore", "AINewsTag", "AINewsCluster", "AINewsDigest", "AINewsUpdate", "AINewsService",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/ainews"

@@ -72,7 +72,9 @@ public struct StoryClusterer: Sendable {
                     guard candidates[left].feedID != candidates[right].feedID, seenPairs.insert(pair).inserted else { continue }
                     let similarity = features.cosine(left, right)
                     let days = Double(candidates[right].time - candidates[left].time) / 86_400
-                    if similarity >= threshold + thresholdPerDay * days { edges.append(Edge(left: min(left, right), right: max(left, right), similarity: similarity)) }
+                    if similarity >= threshold + thresholdPerDay * days {
+                        edges.append(Edge(left: min(left, right), right: max(left, right), similarity: similarity))
+                    }
                 }
             }
         }

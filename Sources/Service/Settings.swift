@@ -18,6 +18,11 @@ public struct Settings: Sendable, Equatable {
     /// Entries first seen longer ago are purged (their tombstones stay); 0 keeps everything.
     public var retentionSeconds: Int64 = 180 * 86_400
     public var userAgent = "ainews/0.1.0 (+https://github.com/ainews; feed reader)"
+    /// How much one source counts when the digest ranks stories, by host ("openai.com" also
+    /// covers "www.openai.com"); 1 for hosts not listed.
+    public var sourceWeights: [String: Double] = [:]
+    /// The most stories one section of a digest lists.
+    public var digestMaxStories = 25
 
     public init() {}
 
@@ -55,7 +60,7 @@ public struct Settings: Sendable, Equatable {
 
     static let keys = [
         "database", "knowledge_base", "extra_knowledge", "fetch_interval", "max_connections", "max_connections_per_host", "max_body_size",
-        "connect_timeout", "total_timeout", "retention", "user_agent",
+        "connect_timeout", "total_timeout", "retention", "user_agent", "source_weights", "digest_max_stories",
     ]
 
     mutating func set(_ key: String, to value: String, source: String) throws(Settings.Error) {
@@ -84,6 +89,19 @@ public struct Settings: Sendable, Equatable {
         case "user_agent":
             guard !value.isEmpty, !value.contains("\r"), !value.contains("\n") else { throw fail("needs one line of text") }
             userAgent = value
+        case "source_weights":
+            var weights: [String: Double] = [:]
+            for pair in value.split(separator: ",") {
+                let parts = pair.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+                guard parts.count == 2, !parts[0].isEmpty, !parts[0].contains("/"), let weight = Double(parts[1]), weight >= 0, weight <= 100 else {
+                    throw fail("'\(pair)' is not host=weight (e.g. openai.com=2, techcrunch.com=1.5)")
+                }
+                weights[parts[0].lowercased()] = weight
+            }
+            sourceWeights = weights
+        case "digest_max_stories":
+            guard let number = Int(value), (1...1000).contains(number) else { throw fail("'\(value)' is not a number from 1 to 1000") }
+            digestMaxStories = number
         default:
             throw fail("unknown key; known keys: \(Self.keys.joined(separator: ", "))")
         }
@@ -102,5 +120,18 @@ public struct Settings: Sendable, Equatable {
             return Int(text.dropLast(suffix.count)).flatMap { $0 >= 0 ? $0 * factor : nil }
         }
         return Int(text)
+    }
+}
+
+extension Settings {
+    /// The weight of a feed or item URL: its host's, else its parent domain's, else 1.
+    public func sourceWeight(url: String) -> Double {
+        guard let schemeEnd = url.range(of: "://") else { return 1 }
+        var host = url[schemeEnd.upperBound...].prefix { $0 != "/" && $0 != ":" && $0 != "?" && $0 != "#" }.lowercased()
+        while true {
+            if let weight = sourceWeights[host] { return weight }
+            guard let dot = host.firstIndex(of: ".") else { return 1 }
+            host = String(host[host.index(after: dot)...])
+        }
     }
 }

@@ -62,5 +62,27 @@ enum Schema {
         ALTER TABLE entries ADD COLUMN tag_reason TEXT;
         CREATE INDEX entries_by_tag ON entries (tag);
         """,
+        // Digests: every build of a period is a revision; a published revision is frozen by triggers.
+        // Entries are found by their date (published, else updated, else first seen).
+        """
+        CREATE INDEX entries_by_date ON entries (coalesce(published_at, updated_at, first_seen_at));
+        CREATE TABLE digests (
+            id INTEGER PRIMARY KEY,
+            period TEXT NOT NULL,
+            revision INTEGER NOT NULL,
+            period_start INTEGER NOT NULL,
+            period_end INTEGER NOT NULL,
+            built_at INTEGER NOT NULL,
+            content TEXT NOT NULL,
+            published_at INTEGER,
+            UNIQUE (period, revision)
+        );
+        CREATE TRIGGER digests_published_never_change BEFORE UPDATE ON digests
+        WHEN OLD.published_at IS NOT NULL
+        BEGIN SELECT RAISE(ABORT, 'a published digest revision is never changed'); END;
+        CREATE TRIGGER digests_published_never_deleted BEFORE DELETE ON digests
+        WHEN OLD.published_at IS NOT NULL
+        BEGIN SELECT RAISE(ABORT, 'a published digest revision is never deleted'); END;
+        """,
     ]
 }

@@ -105,7 +105,7 @@ public struct StoredTag: Sendable, Equatable, Codable {
 /// let saved = try store.record(FetchOutcome(feedID: feed.id, fetchedAt: now, status: 200, feed: parsed))
 /// ```
 public final class Store {
-    private let database: Database
+    let database: Database
 
     public init(path: String) throws {
         database = try Database(path: path)
@@ -295,7 +295,7 @@ public final class Store {
         try entries(where: "tag IS NULL", [], limit: limit)
     }
 
-    private func entries(where condition: String, _ values: [Statement.Value], limit: Int = .max) throws -> [StoredEntry] {
+    func entries(where condition: String, _ values: [Statement.Value], limit: Int = .max) throws -> [StoredEntry] {
         let statement = try database.prepare(
             """
             SELECT id, feed_id, entry_key, first_seen_at, entry_json, tag, tag_models, tag_reason FROM entries

@@ -6,7 +6,10 @@ struct AINews: AsyncParsableCommand {
         commandName: "ainews",
         abstract: "Follow the news about AI models and turn it into a weekly newsletter.",
         version: AINewsVersion.current,
-        subcommands: [Feeds.self, FetchFeeds.self, Entries.self, Status.self, Parse.self, Tag.self, EvalTags.self, Retag.self, EvalStories.self]
+        subcommands: [
+            Feeds.self, FetchFeeds.self, Entries.self, Status.self, Parse.self, Tag.self, EvalTags.self, Retag.self, EvalStories.self,
+            DigestCommand.self,
+        ]
     )
 }
 

@@ -57,7 +57,9 @@ struct EvalStories: ParsableCommand {
             for right in labelled[(position + 1)...] {
                 let joined = storyOf[left.index] == storyOf[right.index]
                 if joined != (left.story == right.story) {
-                    mistakes.append("  \(joined ? "joined" : "missed") \(abs(candidates[right.index].time - candidates[left.index].time) / 3600) h apart: \(titles[left.index])\n      \(titles[right.index])")
+                    mistakes.append(
+                        "  \(joined ? "joined" : "missed") \(abs(candidates[right.index].time - candidates[left.index].time) / 3600) h apart: \(titles[left.index])\n      \(titles[right.index])"
+                    )
                 }
             }
         }

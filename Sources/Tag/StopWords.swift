@@ -1,8 +1,8 @@
 /// Words too common to tell two news items apart. Numbers and single letters of model names
 /// ("4o", "8x7b" split into "8", "x", "7", "b") stay; only English function words and the pieces
 /// of contractions go.
-enum StopWords {
-    static let english: Set<String> = [
+public enum StopWords {
+    public static let english: Set<String> = [
         "a", "about", "above", "after", "again", "against", "all", "also", "am", "an", "and", "any", "are", "as", "at",
         "be", "because", "been", "before", "being", "below", "between", "both", "but", "by", "can", "could", "d",
         "did", "do", "does", "doing", "down", "during", "each", "few", "for", "from", "further", "had", "has",

@@ -1,0 +1,48 @@
+import AINewsCore
+import AINewsService
+import AINewsStore
+import AINewsTag
+import AINewsUpdate
+
+/// Builds a period's digest from the store and saves it: tags what is untagged, reads the
+/// period's entries and the week before's counts, builds, stores a revision.
+public struct DigestPipeline {
+    public var store: Store
+    public var settings: Settings
+    public var tagger: Tagger
+
+    public init(store: Store, settings: Settings, tagger: Tagger) {
+        self.store = store
+        self.settings = settings
+        self.tagger = tagger
+    }
+
+    public struct Result {
+        public var digest: Digest
+        public var stored: StoredDigest
+        public var isNew: Bool
+    }
+
+    public func build(period: Period, at now: Timestamp) throws -> Result {
+        try FeedUpdater.tagUntagged(store: store, tagger: tagger)
+        let feeds = Dictionary(try store.feeds().map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        let items = try store.entries(datedFrom: period.start, to: period.end).map { stored in
+            let feed = feeds[stored.feedID]
+            return DigestItem(
+                stored: stored, feedTitle: feed?.title ?? feed.map { host(of: $0.url) } ?? "unknown feed",
+                feedWeight: feed.map { settings.sourceWeight(url: $0.siteURL ?? $0.url) } ?? 1)
+        }
+        let previous = period.previous
+        var builder = DigestBuilder()
+        builder.maxStoriesPerSection = settings.digestMaxStories
+        let digest = builder.build(period: period, items: items, previous: try store.tagCounts(datedFrom: previous.start, to: previous.end))
+        let saved = try store.saveDigest(
+            period: period.name, start: period.start, end: period.end, content: try DigestCoding.encode(digest), builtAt: now)
+        return Result(digest: digest, stored: saved.digest, isNew: saved.isNew)
+    }
+
+    private func host(of url: String) -> String {
+        guard let schemeEnd = url.range(of: "://") else { return url }
+        return String(url[schemeEnd.upperBound...].prefix { $0 != "/" })
+    }
+}
