@@ -107,6 +107,11 @@ let package = Package(
             path: "Benchmarks/ParseBenchmark"
         ),
         .executableTarget(
+            name: "digest-benchmark",
+            dependencies: ["AINewsCore", "AINewsDigest", "AINewsService", "AINewsStore", "AINewsTag"],
+            path: "Benchmarks/DigestBenchmark"
+        ),
+        .executableTarget(
             name: "tag-benchmark",
             dependencies: ["AINewsCore", "AINewsParse", "AINewsTag"],
             path: "Benchmarks/TagBenchmark"
@@ -140,6 +145,15 @@ let package = Package(
             name: "TestSupport",
             path: "Tests/TestSupport",
             exclude: ["test-server.py"]
+        ),
+        .testTarget(
+            name: "DigestTests",
+            dependencies: [
+                "AINewsDigest", "AINewsCluster", "AINewsSummarise", "AINewsStore", "AINewsParse", "AINewsTag", "AINewsUpdate", "AINewsCore",
+                "AINewsService",
+            ],
+            path: "Tests/DigestTests",
+            exclude: ["Fixtures"]
         ),
         .testTarget(
             name: "FetchTests",

@@ -11,7 +11,11 @@ struct FeatureTable {
     private(set) var vectors: [[(term: Int32, weight: Double)]] = []
     /// Per candidate: the terms of its title and its models.
     private var keys: [[Int32]] = []
+    private var modelTermCount: [Int] = []
     private var times: [Int64] = []
+    private var documentFrequency: [Int] = []
+    /// Per candidate: the numbers its title puts right after a word ("llama" → ["3.1"]).
+    private var versions: [[String: Set<String>]] = []
 
     init(_ candidates: [StoryCandidate], leadWords: Int) {
         var terms: [String: Int32] = [:]
@@ -36,15 +40,21 @@ struct FeatureTable {
                 let term = intern(word)
                 weights[term] = min(3, (weights[term] ?? 0) + 1)
             }
+            var models = 0
             for model in candidate.models {
                 let term = intern("\u{1}" + model)
-                if weights[term] == nil { titleTerms.append(term) }
-                weights[term] = 3
+                if weights[term] == nil {
+                    titleTerms.append(term)
+                    models += 1
+                }
+                weights[term] = 2
             }
+            modelTermCount.append(models)
             raw.append(weights)
             keys.append(titleTerms)
+            versions.append(Self.versions(in: candidate.title))
         }
-        var documentFrequency = [Int](repeating: 0, count: terms.count)
+        documentFrequency = [Int](repeating: 0, count: terms.count)
         for weights in raw { for term in weights.keys { documentFrequency[Int(term)] += 1 } }
         let count = Double(candidates.count)
         vectors = raw.map { weights in
@@ -56,15 +66,42 @@ struct FeatureTable {
         times = candidates.map(\.time)
     }
 
-    /// For each title term or model, the candidates that have it, in time order.
-    func postings() -> [[Int]] {
+    /// For each blocking key, the candidates that have it, in time order. A candidate's keys are
+    /// its models and its `rarest` rarest title words: two reports of one event share the words
+    /// that make the event (a model's name, "Codestral", "Blackwell"), which are rare in a week.
+    func postings(rarest: Int) -> [[Int]] {
         var lists: [Int32: [Int]] = [:]
         for (index, terms) in keys.enumerated() {
-            for term in terms { lists[term, default: []].append(index) }
+            let words = terms.dropLast(modelTermCount[index]).sorted {
+                (documentFrequency[Int($0)], $0) < (documentFrequency[Int($1)], $1)
+            }
+            for term in words.prefix(rarest) + terms.suffix(modelTermCount[index]) { lists[term, default: []].append(index) }
         }
         return lists.sorted { $0.key < $1.key }.compactMap { _, members in
             members.count > 1 ? members.sorted { (times[$0], $0) < (times[$1], $1) } : nil
         }
+    }
+
+    /// Whether the two titles name different versions of one thing ("Llama 3.1" and "Llama 3.2"):
+    /// then they are different events however alike their words.
+    func namesOtherVersions(_ left: Int, _ right: Int) -> Bool {
+        let a = versions[left]
+        let b = versions[right]
+        for (word, numbers) in a.count <= b.count ? a : b {
+            if let others = (a.count <= b.count ? b : a)[word], others.isDisjoint(with: numbers) { return true }
+        }
+        return false
+    }
+
+    static func versions(in title: String) -> [String: Set<String>] {
+        var result: [String: Set<String>] = [:]
+        var previous: String?
+        for token in Tokenizer.tokens(title) {
+            let isNumber = token.text.first?.isNumber == true
+            if isNumber, let word = previous, !StopWords.english.contains(word) { result[word, default: []].insert(token.text) }
+            previous = isNumber ? nil : token.text
+        }
+        return result
     }
 
     func cosine(_ left: Int, _ right: Int) -> Double {

@@ -28,10 +28,11 @@ public struct StoryCandidate: Sendable {
 ///
 /// Each entry becomes a weighted bag of words (its title counts double, stop words are out,
 /// numbers and model versions stay as words of their own: "llama 3" and "llama 3.1" differ) plus
-/// the models it names. Entries are only compared when they share a title word or a model and lie
-/// within a time window of each other, and each entry meets at most a bounded number of
-/// neighbours per shared word, so the cost grows with n log n (the sorts), never n².
-/// Pairs above a similarity threshold, which rises with the time between them, are merged, most similar first, as long as a story keeps
+/// the models it names. Entries are only compared when they share a model or one of their rarest
+/// title words and lie within a time window of each other, and each entry meets a bounded number
+/// of neighbours per key, so the cost grows with n log n (the sorts), never n².
+/// Titles that name different versions of one model ("Llama 3.1" against "Llama 3.2") never
+/// match. Pairs above a similarity threshold, which rises with the time between them, are merged, most similar first, as long as a story keeps
 /// one entry per feed and fits in the window: the guard that stops chains of "similar enough"
 /// from gluing a week of Llama news into one story.
 ///
@@ -45,8 +46,10 @@ public struct StoryClusterer: Sendable {
     public var threshold = 0.15
     /// …and how much more they need per day between them: follow-ups days later must be closer.
     public var thresholdPerDay = 0.05
-    /// How many neighbours on either side in time one key yields.
-    public var neighboursPerKey = 48
+    /// How many of an entry's rarest title words find its neighbours (its models always do).
+    public var keysPerEntry = 6
+    /// How many later neighbours in time one key yields.
+    public var neighboursPerKey = 24
     /// How many words of the text beyond the title are read.
     public var leadWords = 80
 
@@ -58,9 +61,8 @@ public struct StoryClusterer: Sendable {
         let features = FeatureTable(candidates, leadWords: leadWords)
         var links = LinkGroups()
         var edges: [Edge] = []
-        var seenPairs = Set<UInt64>()
         // Entries in time order per blocking key, then each entry meets its nearest ones in time.
-        let postings = features.postings()
+        let postings = features.postings(rarest: keysPerEntry)
         for list in postings {
             for (position, left) in list.enumerated() {
                 var step = 1
@@ -68,8 +70,9 @@ public struct StoryClusterer: Sendable {
                     let right = list[position + step]
                     step += 1
                     if candidates[right].time - candidates[left].time > window { break }
-                    let pair = UInt64(min(left, right)) << 32 | UInt64(max(left, right))
-                    guard candidates[left].feedID != candidates[right].feedID, seenPairs.insert(pair).inserted else { continue }
+                    // A pair sharing several keys is compared more than once; merging is idempotent.
+                    guard candidates[left].feedID != candidates[right].feedID, !features.namesOtherVersions(left, right)
+                    else { continue }
                     let similarity = features.cosine(left, right)
                     let days = Double(candidates[right].time - candidates[left].time) / 86_400
                     if similarity >= threshold + thresholdPerDay * days {

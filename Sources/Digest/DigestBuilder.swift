@@ -43,11 +43,11 @@ public struct DigestBuilder: Sendable {
                 feedID: stored.feedID, time: Self.date(of: stored).secondsSince1970, link: stored.entry.link.map(EntryIdentity.canonicalLink),
                 title: titles[index], text: texts[index], models: stored.tag?.models.map(\.name) ?? [])
         }
-        var repeatedByFeed: [Int64: Set<String>] = [:]
-        for (feedID, indices) in Dictionary(grouping: items.indices, by: { items[$0].stored.feedID }) {
-            repeatedByFeed[feedID] = Boilerplate.repeatedSentences(in: indices.map { texts[$0] })
+        let sentences = texts.map(SentenceSplitter.sentences)
+        var repeated = Set<String>()
+        for indices in Dictionary(grouping: items.indices, by: { items[$0].stored.feedID }).values {
+            repeated.formUnion(Boilerplate.repeatedSentences(in: indices.map { sentences[$0] }))
         }
-        let repeated = repeatedByFeed.values.reduce(into: Set<String>()) { $0.formUnion($1) }
 
         var ranked: [(story: Digest.Story, score: Double)] = []
         for members in clusterer.stories(candidates) {
@@ -56,7 +56,7 @@ public struct DigestBuilder: Sendable {
                 (-items[$0].feedWeight, candidates[$0].time, items[$0].stored.id) < (-items[$1].feedWeight, candidates[$1].time, items[$1].stored.id)
             }
             let lead = ordered[0]
-            let summary = summarizer.summary(of: ordered.map { SummarySource(title: titles[$0], text: texts[$0]) }, repeated: repeated)
+            let summary = summarizer.summary(of: ordered.map { SummarySource(title: titles[$0], sentences: sentences[$0]) }, repeated: repeated)
             let story = Digest.Story(
                 title: titles[lead].isEmpty ? "(untitled)" : titles[lead], link: items[lead].stored.entry.link,
                 label: Self.label(of: ordered.map { items[$0].stored.tag?.label ?? "none" }),

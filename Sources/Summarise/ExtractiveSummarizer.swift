@@ -3,12 +3,17 @@ import AINewsTag
 /// One source of a story, as the summariser reads it.
 public struct SummarySource: Sendable {
     public var title: String
-    /// Plain text, paragraphs separated by newlines.
-    public var text: String
+    public var sentences: [SentenceSplitter.Sentence]
 
+    /// `text` is plain text, paragraphs separated by newlines.
     public init(title: String, text: String) {
+        self.init(title: title, sentences: SentenceSplitter.sentences(text))
+    }
+
+    /// For callers that split the text already.
+    public init(title: String, sentences: [SentenceSplitter.Sentence]) {
         self.title = title
-        self.text = text
+        self.sentences = sentences
     }
 }
 
@@ -19,8 +24,8 @@ public struct SummarySource: Sendable {
 /// several outlets agree on wins — plus a prior for sentences near the top of their article, where
 /// news puts the point. Fragments, truncated sentences, boilerplate ("Read more", "The post …
 /// appeared first on", copyright lines) and sentences that repeat across a feed's items are never
-/// picked. A second sentence is added when it says something the first does not and both fit in
-/// the word budget.
+/// picked. A second sentence is added when it is about the story too (at least half as central),
+/// says something the first does not, and both fit in the word budget.
 public struct ExtractiveSummarizer: Sendable {
     public var maxWords = 60
     public var maxSentences = 2
@@ -43,7 +48,7 @@ public struct ExtractiveSummarizer: Sendable {
         var centroid: [String: Double] = [:]
         for (sourceIndex, source) in sources.enumerated() {
             var words = Set(Self.words(source.title))
-            let sentences = SentenceSplitter.sentences(source.text).prefix(sentencesPerSource)
+            let sentences = source.sentences.prefix(sentencesPerSource)
             for (position, sentence) in sentences.enumerated() {
                 let sentenceWords = Self.words(sentence.text)
                 words.formUnion(sentenceWords)
@@ -67,7 +72,8 @@ public struct ExtractiveSummarizer: Sendable {
         }.sorted { ($0.score, $1.candidate.source, $1.candidate.position) > ($1.score, $0.candidate.source, $0.candidate.position) }
 
         var chosen = [scored[0].candidate]
-        for (candidate, _) in scored.dropFirst() where chosen.count < maxSentences {
+        let firstCentrality = centrality(scored[0].candidate)
+        for (candidate, _) in scored.dropFirst() where chosen.count < maxSentences && centrality(candidate) >= firstCentrality / 2 {
             let words = chosen.reduce(candidate.wordCount) { $0 + $1.wordCount }
             let overlap =
                 Double(candidate.words.intersection(chosen[0].words).count) / Double(max(1, min(candidate.words.count, chosen[0].words.count)))

@@ -17,7 +17,7 @@ public enum SentenceSplitter {
     public static func sentences(_ text: String) -> [Sentence] {
         var sentences: [Sentence] = []
         for paragraph in text.split(whereSeparator: \.isNewline) {
-            split(Array(paragraph), into: &sentences)
+            split(Array(paragraph.unicodeScalars), into: &sentences)
         }
         return sentences
     }
@@ -36,29 +36,32 @@ public enum SentenceSplitter {
         "On", "For", "If", "When", "While", "After", "Before", "According",
     ]
 
-    private static let closers: Set<Character> = ["\"", "'", "”", "’", "»", ")", "]"]
-    private static let openers: Set<Character> = ["\"", "'", "“", "‘", "«", "(", "["]
+    private static let closers: Set<Unicode.Scalar> = ["\"", "'", "”", "’", "»", ")", "]"]
+    private static let openers: Set<Unicode.Scalar> = ["\"", "'", "“", "‘", "«", "(", "["]
+    private static let terminators: Set<Unicode.Scalar> = [".", "!", "?", "…"]
 
-    private static func split(_ characters: [Character], into sentences: inout [Sentence]) {
+    // Works on Unicode scalars rather than Characters: every mark it looks for is one scalar,
+    // and it avoids grapheme breaking over the whole text.
+    private static func split(_ characters: [Unicode.Scalar], into sentences: inout [Sentence]) {
         var start = 0
         var index = 0
         while index < characters.count {
             let character = characters[index]
-            guard character == "." || character == "!" || character == "?" || character == "…" else {
+            guard terminators.contains(character) else {
                 index += 1
                 continue
             }
             var end = index
-            while end < characters.count, ".!?…".contains(characters[end]) { end += 1 }
-            let terminator = String(characters[index..<end])
+            while end < characters.count, terminators.contains(characters[end]) { end += 1 }
+            let terminator = String(String.UnicodeScalarView(characters[index..<end]))
             while end < characters.count, closers.contains(characters[end]) { end += 1 }
             // A boundary needs white space after it (or the end of the paragraph).
-            guard end == characters.count || characters[end].isWhitespace else {
+            guard end == characters.count || characters[end].properties.isWhitespace else {
                 index = end
                 continue
             }
             var next = end
-            while next < characters.count, characters[next].isWhitespace { next += 1 }
+            while next < characters.count, characters[next].properties.isWhitespace { next += 1 }
             if next < characters.count, !isBoundary(characters, terminatorAt: index, terminator: terminator, nextAt: next) {
                 index = next
                 continue
@@ -70,31 +73,33 @@ public enum SentenceSplitter {
         if start < characters.count { append(characters[start...], complete: false, to: &sentences) }
     }
 
-    private static func isBoundary(_ characters: [Character], terminatorAt index: Int, terminator: String, nextAt next: Int) -> Bool {
+    private static func isBoundary(_ characters: [Unicode.Scalar], terminatorAt index: Int, terminator: String, nextAt next: Int) -> Bool {
         var first = next
         while first < characters.count, openers.contains(characters[first]) { first += 1 }
         guard first < characters.count else { return true }
-        let nextCharacter = characters[first]
+        let nextCharacter = characters[first].properties
         if nextCharacter.isLowercase { return false }
         if terminator == "…" || terminator == "..." { return nextCharacter.isUppercase }
         guard terminator == "." else { return true }
         // The word before the period.
         var wordStart = index
-        while wordStart > 0, !characters[wordStart - 1].isWhitespace, !openers.contains(characters[wordStart - 1]) { wordStart -= 1 }
-        let word = String(characters[wordStart..<index])
+        while wordStart > 0, !characters[wordStart - 1].properties.isWhitespace, !openers.contains(characters[wordStart - 1]) { wordStart -= 1 }
+        guard index - wordStart <= 12 else { return true }
+        let word = String(String.UnicodeScalarView(characters[wordStart..<index]))
         if abbreviations.contains(word.lowercased()) { return false }
-        let isInitial = word.count == 1 && word.first!.isUppercase
-        let isInitialism = word.count >= 3 && word.contains(".") && word.split(separator: ".").allSatisfy { $0.count == 1 && $0.first!.isLetter }
+        let isInitial = word.unicodeScalars.count == 1 && word.unicodeScalars.first!.properties.isUppercase
+        let isInitialism =
+            word.count >= 3 && word.contains(".") && word.split(separator: ".").allSatisfy { $0.count == 1 && $0.first!.isLetter }
         if isInitial || isInitialism {
             var wordEnd = first
-            while wordEnd < characters.count, characters[wordEnd].isLetter { wordEnd += 1 }
-            return sentenceStarters.contains(String(characters[first..<wordEnd]))
+            while wordEnd < characters.count, characters[wordEnd].properties.isAlphabetic { wordEnd += 1 }
+            return sentenceStarters.contains(String(String.UnicodeScalarView(characters[first..<wordEnd])))
         }
         return true
     }
 
-    private static func append(_ characters: ArraySlice<Character>, complete: Bool, to sentences: inout [Sentence]) {
-        let text = String(characters).trimmingWhitespace()
+    private static func append(_ characters: ArraySlice<Unicode.Scalar>, complete: Bool, to sentences: inout [Sentence]) {
+        let text = String(String.UnicodeScalarView(characters)).trimmingWhitespace()
         if !text.isEmpty { sentences.append(Sentence(text: text, isComplete: complete)) }
     }
 }
