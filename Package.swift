@@ -73,7 +73,9 @@ let package = Package(
         ),
         .target(
             name: "AINewsDigest",
-            dependencies: ["AINewsCore", "AINewsParse", "AINewsStore", "AINewsTag", "AINewsCluster", "AINewsSummarise", "AINewsUpdate", "AINewsService"],
+            dependencies: [
+                "AINewsCore", "AINewsParse", "AINewsStore", "AINewsTag", "AINewsCluster", "AINewsSummarise", "AINewsUpdate", "AINewsService",
+            ],
             path: "Sources/Digest"
         ),
         .target(
@@ -88,7 +90,8 @@ let package = Package(
         .executableTarget(
             name: "ainews",
             dependencies: [
-                "AINewsCore", "AINewsParse", "AINewsFetch", "AINewsStore", "AINewsTag", "AINewsCluster", "AINewsDigest", "AINewsUpdate", "AINewsService",
+                "AINewsCore", "AINewsParse", "AINewsFetch", "AINewsStore", "AINewsTag", "AINewsCluster", "AINewsDigest", "AINewsUpdate",
+                "AINewsService",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/ainews"
