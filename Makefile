@@ -18,12 +18,12 @@ install: build
 	install -m 0644 Config/knowledge-base/*.kb $(DESTDIR)$(PREFIX)/share/ainews/knowledge-base/
 	test -e $(DESTDIR)$(SYSCONFDIR)/ainews/ainews.conf || install -m 0644 Config/ainews.conf $(DESTDIR)$(SYSCONFDIR)/ainews/
 	test -e $(DESTDIR)$(SYSCONFDIR)/ainews/feeds.opml || install -m 0644 Config/feeds.opml $(DESTDIR)$(SYSCONFDIR)/ainews/
-	install -m 0644 systemd/*.service $(DESTDIR)$(UNITDIR)/
-	@echo "installed; then: ainews feeds import /etc/ainews/feeds.opml --database /var/lib/ainews/ainews.sqlite && systemctl enable --now ainewsd"
+	install -m 0644 systemd/*.service systemd/*.timer $(DESTDIR)$(UNITDIR)/
+	@echo "installed; then: ainews feeds import /etc/ainews/feeds.opml --database /var/lib/ainews/ainews.sqlite && systemctl enable --now ainewsd ainews-digest.timer"
 
 # systemd-analyze verify prints nothing for a clean unit (and exits 0 even on unknown keys).
 check-units:
-	@out=$$(systemd-analyze verify systemd/*.service 2>&1); if [ -n "$$out" ]; then echo "$$out"; exit 1; fi
+	@out=$$(systemd-analyze verify systemd/*.service systemd/*.timer 2>&1); if [ -n "$$out" ]; then echo "$$out"; exit 1; fi
 	@for unit in systemd/*.service; do \
 		score=$$(systemd-analyze security --offline=yes "$$unit" 2>/dev/null | grep -o 'Overall exposure level for [^:]*: [0-9.]*' | awk '{print $$NF}'); \
 		echo "$$unit: exposure $$score"; \

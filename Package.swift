@@ -79,6 +79,11 @@ let package = Package(
             path: "Sources/Digest"
         ),
         .target(
+            name: "AINewsPublish",
+            dependencies: ["AINewsCore", "AINewsDigest", "AINewsStore", "AINewsFetch", "AINewsService", "CCurl"],
+            path: "Sources/Publish"
+        ),
+        .target(
             name: "AINewsUpdate",
             dependencies: ["AINewsCore", "AINewsFetch", "AINewsParse", "AINewsStore", "AINewsSchedule", "AINewsTag"],
             path: "Sources/Update"
@@ -91,7 +96,7 @@ let package = Package(
             name: "ainews",
             dependencies: [
                 "AINewsCore", "AINewsParse", "AINewsFetch", "AINewsStore", "AINewsTag", "AINewsCluster", "AINewsDigest", "AINewsUpdate",
-                "AINewsService",
+                "AINewsService", "AINewsPublish",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/ainews"
@@ -157,6 +162,11 @@ let package = Package(
             ],
             path: "Tests/DigestTests",
             exclude: ["Fixtures"]
+        ),
+        .testTarget(
+            name: "PublishTests",
+            dependencies: ["AINewsPublish", "AINewsDigest", "AINewsStore", "AINewsCore"],
+            path: "Tests/PublishTests"
         ),
         .testTarget(
             name: "FetchTests",

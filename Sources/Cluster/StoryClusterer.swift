@@ -32,9 +32,10 @@ public struct StoryCandidate: Sendable {
 /// title words and lie within a time window of each other, and each entry meets a bounded number
 /// of neighbours per key, so the cost grows with n log n (the sorts), never n².
 /// Titles that name different versions of one model ("Llama 3.1" against "Llama 3.2") never
-/// match. Pairs above a similarity threshold, which rises with the time between them, are merged, most similar first, as long as a story keeps
-/// one entry per feed and fits in the window: the guard that stops chains of "similar enough"
-/// from gluing a week of Llama news into one story.
+/// match. Pairs above a similarity threshold, which rises with the time between them, are merged,
+/// most similar first, as long as the two groups are alike on average (not only through their
+/// closest pair), the story keeps one entry per feed and it fits in the window: the guards that
+/// stop chains of "similar enough" from gluing a week of Llama news into one story.
 ///
 /// ```swift
 /// let stories = StoryClusterer().stories(candidates)  // [[index into candidates]]
@@ -89,9 +90,27 @@ public struct StoryClusterer: Sendable {
 
         var groups = Groups(candidates)
         for edge in edges {
-            groups.merge(edge.left, edge.right, window: window)
+            groups.merge(edge.left, edge.right, window: window) { a, b in
+                // Same link: always. Otherwise the two groups must be alike on average, not just
+                // through their closest pair, or chains of near neighbours would grow without end.
+                edge.similarity > 1 || Self.meanSimilarity(a, b, features) >= threshold
+            }
         }
         return groups.stories()
+    }
+
+    /// The mean cosine over the pairs across two groups (over their first 16 members each, so a
+    /// large story costs a bounded amount).
+    static func meanSimilarity(_ a: [Int], _ b: [Int], _ features: FeatureTable) -> Double {
+        var sum = 0.0
+        var pairs = 0
+        for left in a.prefix(16) {
+            for right in b.prefix(16) {
+                sum += features.cosine(left, right)
+                pairs += 1
+            }
+        }
+        return pairs == 0 ? 0 : sum / Double(pairs)
     }
 
     struct Edge {
@@ -120,12 +139,14 @@ public struct StoryClusterer: Sendable {
     /// Union-find over entries that keeps each story to one entry per feed and within the window.
     struct Groups {
         var parent: [Int]
+        var members: [[Int]]
         var feeds: [[Int64]]
         var earliest: [Int64]
         var latest: [Int64]
 
         init(_ candidates: [StoryCandidate]) {
             parent = Array(candidates.indices)
+            members = candidates.indices.map { [$0] }
             feeds = candidates.map { [$0.feedID] }
             earliest = candidates.map(\.time)
             latest = candidates.map(\.time)
@@ -140,14 +161,16 @@ public struct StoryClusterer: Sendable {
             return index
         }
 
-        mutating func merge(_ left: Int, _ right: Int, window: Int64) {
+        mutating func merge(_ left: Int, _ right: Int, window: Int64, alike: ([Int], [Int]) -> Bool) {
             let a = root(left)
             let b = root(right)
             guard a != b, max(latest[a], latest[b]) - min(earliest[a], earliest[b]) <= window,
-                !feeds[a].contains(where: feeds[b].contains)
+                !feeds[a].contains(where: feeds[b].contains), alike(members[a], members[b])
             else { return }
             let (keep, drop) = a < b ? (a, b) : (b, a)
             parent[drop] = keep
+            members[keep] += members[drop]
+            members[drop] = []
             feeds[keep] += feeds[drop]
             feeds[drop] = []
             earliest[keep] = min(earliest[keep], earliest[drop])

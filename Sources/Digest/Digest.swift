@@ -12,6 +12,8 @@ public struct Digest: Sendable, Equatable, Codable {
     public struct Numbers: Sendable, Equatable, Codable {
         public var items: Int
         public var stories: Int
+        /// Stories per tag (all of them, also those past a section's limit).
+        public var storiesByLabel: [String: Int]
         /// Items per tag: open, closed, both, none (and untagged, if any).
         public var labels: [String: Int]
         /// The same counts for the period before, when it had any items.

@@ -35,7 +35,8 @@ public struct DigestBuilder: Sendable {
     public init() {}
 
     public func build(period: Period, items: [DigestItem], previous: TagCounts?) -> Digest {
-        let titles = items.map { EntryText.title(of: $0.stored.entry) }
+        // A title is one line whatever the feed put in it.
+        let titles = items.map { EntryText.title(of: $0.stored.entry).split(whereSeparator: \.isWhitespace).joined(separator: " ") }
         let texts = items.map { EntryText.body(of: $0.stored.entry) }
         let candidates = items.indices.map { index in
             let stored = items[index].stored
@@ -86,7 +87,8 @@ public struct DigestBuilder: Sendable {
         }
         let topModels = modelItems.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.prefix(topModelCount)
         let numbers = Digest.Numbers(
-            items: items.count, stories: ranked.count, labels: labels,
+            items: items.count, stories: ranked.count, storiesByLabel: ranked.reduce(into: [:]) { $0[$1.story.label, default: 0] += 1 },
+            labels: labels,
             previous: previous.flatMap { $0.total > 0 ? Digest.Numbers.Previous(items: $0.total, labels: $0.byLabel) : nil },
             topModels: topModels.map { Digest.Numbers.ModelCount(name: $0.key, items: $0.value) })
         let sections = Digest.sectionTitles.compactMap { label, title -> Digest.Section? in

@@ -36,7 +36,7 @@ public enum DigestRenderer {
         var lines: [String] = []
         var line = first ?? indent
         var lineHasWord = false
-        for word in text.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "\r" }) {
+        for word in text.split(whereSeparator: \.isWhitespace) {
             if lineHasWord, line.count + 1 + word.count > width {
                 lines.append(line)
                 line = indent

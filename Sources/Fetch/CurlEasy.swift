@@ -4,13 +4,13 @@ import CCurl
 ///
 /// A handle is not thread-safe: one `CurlEasy` is used by one thread at a time. Options that
 /// libcurl does not copy (string lists) are kept alive here until cleanup.
-final class CurlEasy {
-    let handle: UnsafeMutableRawPointer
+package final class CurlEasy {
+    package let handle: UnsafeMutableRawPointer
     /// libcurl writes its human-readable error here (CURLOPT_ERRORBUFFER).
     private let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
     private var lists: [UnsafeMutablePointer<curl_slist>] = []
 
-    init() throws(FetchError) {
+    package init() throws(FetchError) {
         CurlGlobal.ensureInitialised()
         guard let handle = curl_easy_init() else { throw FetchError.transfer(code: -1, message: "curl_easy_init failed") }
         self.handle = handle
@@ -24,25 +24,25 @@ final class CurlEasy {
         errorBuffer.deallocate()
     }
 
-    func set(_ option: CURLoption, _ value: Int) {
+    package func set(_ option: CURLoption, _ value: Int) {
         ccurl_easy_setopt_long(handle, option, value)
     }
 
-    func set(_ option: CURLoption, _ value: String) {
+    package func set(_ option: CURLoption, _ value: String) {
         // libcurl copies string options.
         value.withCString { _ = ccurl_easy_setopt_pointer(handle, option, $0) }
     }
 
-    func set(_ option: CURLoption, pointer: UnsafeRawPointer?) {
+    package func set(_ option: CURLoption, pointer: UnsafeRawPointer?) {
         ccurl_easy_setopt_pointer(handle, option, pointer)
     }
 
-    func set(_ option: CURLoption, callback: @convention(c) (UnsafeMutablePointer<CChar>?, Int, Int, UnsafeMutableRawPointer?) -> Int) {
+    package func set(_ option: CURLoption, callback: @convention(c) (UnsafeMutablePointer<CChar>?, Int, Int, UnsafeMutableRawPointer?) -> Int) {
         ccurl_easy_setopt_datacallback(handle, option, callback)
     }
 
     /// Sets a list option (request headers); the list lives as long as the handle.
-    func set(_ option: CURLoption, list values: [String]) {
+    package func set(_ option: CURLoption, list values: [String]) {
         var list: UnsafeMutablePointer<curl_slist>?
         for value in values { list = curl_slist_append(list, value) }
         guard let list else { return }
@@ -70,24 +70,24 @@ final class CurlEasy {
     }
 
     /// Runs the transfer; throws with libcurl's own message on failure.
-    func perform() throws(FetchError) {
+    package func perform() throws(FetchError) {
         let code = curl_easy_perform(handle)
         guard code == CURLE_OK else { throw error(for: code) }
     }
 
     /// The error for a failed transfer, with libcurl's own message.
-    func error(for code: CURLcode) -> FetchError {
+    package func error(for code: CURLcode) -> FetchError {
         let detail = String(cString: errorBuffer)
         return FetchError.transfer(code: Int(code.rawValue), message: detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail)
     }
 
-    func info(_ info: CURLINFO) -> Int {
+    package func info(_ info: CURLINFO) -> Int {
         var value = 0
         ccurl_easy_getinfo_long(handle, info, &value)
         return value
     }
 
-    func info(_ info: CURLINFO) -> String? {
+    package func info(_ info: CURLINFO) -> String? {
         var value: UnsafePointer<CChar>?
         ccurl_easy_getinfo_string(handle, info, &value)
         return value.map { String(cString: $0) }

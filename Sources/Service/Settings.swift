@@ -23,8 +23,45 @@ public struct Settings: Sendable, Equatable {
     public var sourceWeights: [String: Double] = [:]
     /// The most stories one section of a digest lists.
     public var digestMaxStories = 25
+    public var mail = MailSettings()
 
     public init() {}
+
+    /// How the newsletter is sent and to whom.
+    public struct MailSettings: Sendable, Equatable {
+        public enum Transport: String, Sendable, CaseIterable {
+            case smtp, sendmail, maildir
+        }
+
+        public enum StartTLS: String, Sendable, CaseIterable {
+            case required, opportunistic, off
+        }
+
+        /// "Name <address>" or a bare address; needed to publish.
+        public var from: String?
+        public var recipients: [String] = []
+        /// One address a line, `#` comments; read when publishing, added to `recipients`.
+        public var recipientsFile: String?
+        /// Placeholders: {period} {items} {stories} {open} {closed} {both} {none} (stories per section).
+        public var subject = "AI models this week — {period}: {open} open, {closed} closed"
+        public var listID: String?
+        public var unsubscribeMailto: String?
+        public var unsubscribeURL: String?
+        public var transport = Transport.smtp
+        public var smtpURL = "smtp://localhost:25"
+        public var startTLS = StartTLS.required
+        public var smtpUsername: String?
+        /// The password is read from $AINEWS_SMTP_PASSWORD, else from this file; never logged.
+        public var smtpPasswordFile: String?
+        public var smtpTimeoutSeconds = 60
+        /// Attempts after the first for a transient failure (4xx, connection refused), with backoff.
+        public var retries = 3
+        public var retryDelaySeconds = 5
+        public var sendmailPath = "/usr/sbin/sendmail"
+        public var maildir: String?
+
+        public init() {}
+    }
 
     public struct Error: Swift.Error, Equatable, CustomStringConvertible {
         public var source: String
@@ -61,6 +98,8 @@ public struct Settings: Sendable, Equatable {
     static let keys = [
         "database", "knowledge_base", "extra_knowledge", "fetch_interval", "max_connections", "max_connections_per_host", "max_body_size",
         "connect_timeout", "total_timeout", "retention", "user_agent", "source_weights", "digest_max_stories",
+        "mail_from", "recipients", "recipients_file", "subject", "list_id", "unsubscribe_mailto", "unsubscribe_url", "mail_transport", "smtp_url",
+        "smtp_starttls", "smtp_username", "smtp_password_file", "smtp_timeout", "smtp_retries", "smtp_retry_delay", "sendmail_path", "maildir",
     ]
 
     mutating func set(_ key: String, to value: String, source: String) throws(Settings.Error) {
@@ -102,10 +141,58 @@ public struct Settings: Sendable, Equatable {
         case "digest_max_stories":
             guard let number = Int(value), (1...1000).contains(number) else { throw fail("'\(value)' is not a number from 1 to 1000") }
             digestMaxStories = number
+        case "mail_from":
+            guard value.isEmpty || (Self.isOneLine(value) && value.contains("@")) else {
+                throw fail("'\(value)' is not an address such as AI News <news@example.org>")
+            }
+            mail.from = value.isEmpty ? nil : value
+        case "recipients":
+            let addresses = value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            if let bad = addresses.first(where: { !Self.isOneLine($0) || !$0.contains("@") }) { throw fail("'\(bad)' is not an address") }
+            mail.recipients = addresses
+        case "recipients_file": mail.recipientsFile = value.isEmpty ? nil : value
+        case "subject":
+            guard !value.isEmpty, Self.isOneLine(value) else { throw fail("needs one line of text") }
+            mail.subject = value
+        case "list_id": mail.listID = value.isEmpty ? nil : value
+        case "unsubscribe_mailto":
+            guard value.isEmpty || (Self.isOneLine(value) && value.contains("@")) else { throw fail("'\(value)' is not an address") }
+            mail.unsubscribeMailto = value.isEmpty ? nil : value
+        case "unsubscribe_url":
+            guard value.isEmpty || (Self.isOneLine(value) && value.hasPrefix("https://")) else { throw fail("'\(value)' is not an https:// URL") }
+            mail.unsubscribeURL = value.isEmpty ? nil : value
+        case "mail_transport":
+            guard let transport = MailSettings.Transport(rawValue: value) else { throw fail("'\(value)' is not smtp, sendmail or maildir") }
+            mail.transport = transport
+        case "smtp_url":
+            guard value.hasPrefix("smtp://") || value.hasPrefix("smtps://"), Self.isOneLine(value) else {
+                throw fail("'\(value)' is not an smtp:// or smtps:// URL")
+            }
+            mail.smtpURL = value
+        case "smtp_starttls":
+            guard let mode = MailSettings.StartTLS(rawValue: value) else { throw fail("'\(value)' is not required, opportunistic or off") }
+            mail.startTLS = mode
+        case "smtp_username": mail.smtpUsername = value.isEmpty ? nil : value
+        case "smtp_password_file": mail.smtpPasswordFile = value.isEmpty ? nil : value
+        case "smtp_timeout":
+            guard let seconds = Self.duration(value), (1...3600).contains(seconds) else { throw fail("'\(value)' is not a duration from 1s to 1h") }
+            mail.smtpTimeoutSeconds = Int(seconds)
+        case "smtp_retries":
+            guard let number = Int(value), (0...20).contains(number) else { throw fail("'\(value)' is not a number from 0 to 20") }
+            mail.retries = number
+        case "smtp_retry_delay":
+            guard let seconds = Self.duration(value), seconds <= 3600 else { throw fail("'\(value)' is not a duration up to 1h") }
+            mail.retryDelaySeconds = Int(seconds)
+        case "sendmail_path":
+            guard value.hasPrefix("/") else { throw fail("needs an absolute path") }
+            mail.sendmailPath = value
+        case "maildir": mail.maildir = value.isEmpty ? nil : value
         default:
             throw fail("unknown key; known keys: \(Self.keys.joined(separator: ", "))")
         }
     }
+
+    static func isOneLine(_ value: String) -> Bool { !value.contains("\r") && !value.contains("\n") }
 
     /// "45s", "30m", "2h", "7d", or plain seconds.
     static func duration(_ text: String) -> Int64? {

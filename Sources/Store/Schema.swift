@@ -84,5 +84,20 @@ enum Schema {
         WHEN OLD.published_at IS NOT NULL
         BEGIN SELECT RAISE(ABORT, 'a published digest revision is never deleted'); END;
         """,
+        // The delivery log: one row per digest revision and recipient. 'sending' is written before
+        // a message leaves and 'sent' as soon as the server accepted it.
+        """
+        CREATE TABLE deliveries (
+            digest_id INTEGER NOT NULL REFERENCES digests(id),
+            recipient TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('sending', 'sent', 'failed')),
+            message_id TEXT NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            permanent INTEGER NOT NULL DEFAULT 0,
+            last_error TEXT,
+            updated_at INTEGER NOT NULL,
+            PRIMARY KEY (digest_id, recipient)
+        ) WITHOUT ROWID;
+        """,
     ]
 }

@@ -8,7 +8,7 @@ struct AINews: AsyncParsableCommand {
         version: AINewsVersion.current,
         subcommands: [
             Feeds.self, FetchFeeds.self, Entries.self, Status.self, Parse.self, Tag.self, EvalTags.self, Retag.self, EvalStories.self,
-            DigestCommand.self,
+            DigestCommand.self, Publish.self,
         ]
     )
 }
