@@ -228,6 +228,52 @@ try:
     check(right.returncode == 0 and len(messages(outdir)) == 1, f"AUTH with the password from AINEWS_SMTP_PASSWORD delivers ({right.stdout.strip()})")
     check("s3cret-pw" not in right.stdout + right.stderr, "the password is never printed")
     stop(smtp)
+
+    # 6. STARTTLS required against a server that offers none: refused before anything is sent.
+    database = fresh_store("starttls")
+    outdir = os.path.join(work, "smtp-starttls")
+    smtp, port = start([os.path.join(root, "Tests/Integration/smtp-server.py"), outdir])
+    conf = config("starttls", port, ["x@list.test"], smtp_starttls="required")
+    run = publish(database, conf)
+    check(run.returncode != 0 and ("SSL" in run.stderr or "TLS" in run.stderr), f"STARTTLS required but not offered stops the run ({run.stderr.strip()})")
+    check(len(messages(outdir)) == 0 and all(row[1] != "sent" for row in log_rows(database)), "and nothing is sent or marked sent")
+
+    # 7. --dry-run sends and pins nothing; recipients_file adds to the list.
+    database = fresh_store("dryrun")
+    recipients_file = os.path.join(work, "recipients.txt")
+    with open(recipients_file, "w") as file:
+        file.write("# the list\nfile-one@list.test\n\nFile Two <file-two@list.test>\n")
+    conf = config("dryrun", port, ["x@list.test"], smtp_starttls="off", recipients_file=recipients_file)
+    dry = publish(database, conf, "--dry-run")
+    check(dry.returncode == 0 and "3 to send: x@list.test, file-one@list.test, file-two@list.test" in dry.stdout, f"--dry-run lists who would get it ({dry.stdout.splitlines()[1] if dry.stdout else dry.stderr})")
+    check("Content-Type: multipart/alternative" in dry.stdout and len(messages(outdir)) == 0, "--dry-run shows the message and sends nothing")
+    connection = sqlite3.connect(database)
+    check(connection.execute("SELECT count(*) FROM digests WHERE published_at IS NOT NULL").fetchone()[0] == 0, "--dry-run pins nothing")
+    connection.close()
+    run = publish(database, conf)
+    check(run.returncode == 0 and len(messages(outdir)) == 3, f"the list and the file's addresses are sent ({run.stdout.strip()})")
+    stop(smtp)
+
+    # 8. sendmail -t -oi: the message on standard input; exit 75 is retried, others are not.
+    database = fresh_store("sendmail")
+    spool = os.path.join(work, "sendmail-spool")
+    os.makedirs(spool)
+    sendmail = os.path.join(work, "sendmail")
+    with open(sendmail, "w") as script:
+        script.write(f"""#!/bin/sh
+[ "$1 $2" = "-t -oi" ] || exit 64
+n=$(ls {spool} | wc -l)
+if [ ! -e {spool}/.tempfailed ]; then touch {spool}/.tempfailed; exit 75; fi
+cat > {spool}/$n.eml
+""")
+    os.chmod(sendmail, 0o755)
+    conf = config("sendmail", 1, ["s1@list.test", "s2@list.test"], mail_transport="sendmail", sendmail_path=sendmail)
+    run = publish(database, conf)
+    spooled = sorted(name for name in os.listdir(spool) if name.endswith(".eml"))
+    check(run.returncode == 0 and len(spooled) == 2, f"sendmail gets one message per recipient, after retrying exit 75 ({run.stdout.strip()} {run.stderr.strip()})")
+    with open(os.path.join(spool, spooled[0]), "rb") as raw:
+        message = email.message_from_bytes(raw.read(), policy=email.policy.default)
+    check(message["To"].addresses[0].addr_spec in ("s1@list.test", "s2@list.test") and message.get_content_type() == "multipart/alternative", "the sendmail message is the same MIME message")
 finally:
     stop(http)
 
