@@ -6,16 +6,28 @@ import Foundation
 /// (RFC 2045) so long lines and UTF-8 survive any mail server.
 enum MIME {
     /// A header's unstructured text: line breaks become spaces (a title can never add a header),
-    /// non-ASCII text becomes UTF-8 encoded-words of at most 75 characters, and the result is
-    /// folded so no line passes 78 characters. `name` is the header's name, for the first line.
+    /// non-ASCII words become UTF-8 encoded-words (RFC 2047), and the result is folded so no line
+    /// passes 78 characters. `name` is the header's name, for the first line.
     static func header(_ name: String, _ value: String) -> String {
         let oneLine = value.map { $0.isNewline ? " " : String($0) }.joined()
-        let words: [String]
-        if oneLine.unicodeScalars.allSatisfy({ $0.isASCII && $0.value >= 0x20 && $0.value != 0x7F }) {
-            words = oneLine.split(separator: " ", omittingEmptySubsequences: false).map(String.init)
-        } else {
-            words = encodedWords(oneLine)
+        // ASCII words stay readable; each run of words that need encoding becomes encoded words
+        // (spaces inside a run are encoded with it, as decoders drop the space between two
+        // encoded words). A word that looks like an encoded word is encoded too.
+        var words: [String] = []
+        var run: [Substring] = []
+        func flushRun() {
+            if !run.isEmpty { words += encodedWords(run.joined(separator: " ")) }
+            run = []
         }
+        for word in oneLine.split(separator: " ", omittingEmptySubsequences: false) {
+            if word.unicodeScalars.allSatisfy({ $0.isASCII && $0.value >= 0x20 && $0.value != 0x7F }), !word.contains("=?") {
+                flushRun()
+                words.append(String(word))
+            } else {
+                run.append(word)
+            }
+        }
+        flushRun()
         return fold(name + ":", words)
     }
 
