@@ -40,6 +40,9 @@ public struct FetchOutcome: Sendable {
     public var nextFetchAt: Timestamp?
     /// Set to disable the feed (410 Gone), with the reason.
     public var disableReason: String?
+    /// The feed's entries already encoded (and tagged), made off the store's thread; when nil,
+    /// `feed`'s entries are encoded while storing and left untagged.
+    public var prepared: [PreparedEntry]?
 
     public init(
         feedID: Int64, fetchedAt: Timestamp, status: Int? = nil, feed: ParsedFeed? = nil, etag: String? = nil, lastModified: String? = nil,
@@ -202,7 +205,7 @@ public final class Store {
         try database.transaction {
             var saved = SaveResult(newEntries: 0, updatedEntries: 0)
             if let feed = outcome.feed {
-                saved = try store(feed.entries, feedID: outcome.feedID, at: outcome.fetchedAt)
+                saved = try store(try outcome.prepared ?? feed.entries.map { try PreparedEntry($0) }, feedID: outcome.feedID, at: outcome.fetchedAt)
                 try database.prepare("UPDATE feeds SET title = COALESCE(?2, title), site_url = COALESCE(?3, site_url) WHERE id = ?1")
                     .bind([.integer(outcome.feedID), feed.feed.title.map { .text($0) } ?? .null, feed.feed.link.map { .text($0) } ?? .null]).run()
             }
@@ -239,42 +242,50 @@ public final class Store {
         }
     }
 
-    private func store(_ entries: [Entry], feedID: Int64, at time: Timestamp) throws -> SaveResult {
+    private func store(_ entries: [PreparedEntry], feedID: Int64, at time: Timestamp) throws -> SaveResult {
         let tombstoned = try database.prepare("SELECT 1 FROM tombstones WHERE feed_id = ?1 AND entry_key = ?2")
         let existing = try database.prepare("SELECT content_hash FROM entries WHERE feed_id = ?1 AND entry_key = ?2")
         let insert = try database.prepare(
             """
-            INSERT INTO entries (feed_id, entry_key, guid, link, title, published_at, updated_at, first_seen_at, content_hash, entry_json)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+            INSERT INTO entries (feed_id, entry_key, guid, link, title, published_at, updated_at, first_seen_at, content_hash, entry_json,
+                tag, tag_models, tag_reason)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
             """)
         let update = try database.prepare(
-            "UPDATE entries SET link = ?3, title = ?4, published_at = ?5, updated_at = ?6, content_hash = ?7, entry_json = ?8 WHERE feed_id = ?1 AND entry_key = ?2"
-        )
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
+            """
+            UPDATE entries SET link = ?3, title = ?4, published_at = ?5, updated_at = ?6, content_hash = ?7, entry_json = ?8,
+                tag = ?9, tag_models = ?10, tag_reason = ?11
+            WHERE feed_id = ?1 AND entry_key = ?2
+            """)
         var result = SaveResult(newEntries: 0, updatedEntries: 0)
         var seen = Set<String>()
-        for entry in entries {
-            let key = EntryIdentity.key(of: entry)
+        for prepared in entries {
+            let entry = prepared.entry
+            let key = prepared.key
             // A feed that repeats an item keeps its first copy.
             guard seen.insert(key).inserted else { continue }
             if try tombstoned.bind([.integer(feedID), .text(key)]).next() { continue }
-            let hash = EntryIdentity.contentHash(of: entry)
-            let json = String(decoding: try encoder.encode(entry), as: UTF8.self)
             let published = entry.published.map { Statement.Value.integer($0.secondsSince1970) } ?? .null
             let updated = entry.updated.map { Statement.Value.integer($0.secondsSince1970) } ?? .null
+            let tag: [Statement.Value] =
+                prepared.tag.map { [.text($0.label), .text(prepared.tagModelsJSON ?? "[]"), .text($0.reason)] } ?? [.null, .null, .null]
             if try existing.bind([.integer(feedID), .text(key)]).next() {
-                guard existing.text(0) != hash else { continue }
-                try update.bind([
-                    .integer(feedID), .text(key), entry.link.map { .text($0) } ?? .null, entry.title.map { .text($0) } ?? .null, published,
-                    updated, .text(hash), .text(json),
-                ]).run()
+                guard existing.text(0) != prepared.hash else { continue }
+                try update.bind(
+                    [
+                        .integer(feedID), .text(key), entry.link.map { .text($0) } ?? .null, entry.title.map { .text($0) } ?? .null, published,
+                        updated, .text(prepared.hash), .text(prepared.json),
+                    ] + tag
+                ).run()
                 result.updatedEntries += 1
             } else {
-                try insert.bind([
-                    .integer(feedID), .text(key), entry.id.map { .text($0) } ?? .null, entry.link.map { .text($0) } ?? .null,
-                    entry.title.map { .text($0) } ?? .null, published, updated, .integer(time.secondsSince1970), .text(hash), .text(json),
-                ]).run()
+                try insert.bind(
+                    [
+                        .integer(feedID), .text(key), entry.id.map { .text($0) } ?? .null, entry.link.map { .text($0) } ?? .null,
+                        entry.title.map { .text($0) } ?? .null, published, updated, .integer(time.secondsSince1970), .text(prepared.hash),
+                        .text(prepared.json),
+                    ] + tag
+                ).run()
                 result.newEntries += 1
             }
         }
@@ -290,16 +301,18 @@ public final class Store {
             [.integer(since?.secondsSince1970 ?? Int64.min), feedID.map { .integer($0) } ?? .null])
     }
 
-    /// Entries that have not been tagged yet, oldest first, at most `limit` of them.
+    /// Entries that have not been tagged yet, in the order they were stored, at most `limit` of
+    /// them (read through the tag index: no scan of the table however large it is).
     public func untaggedEntries(limit: Int = .max) throws -> [StoredEntry] {
-        try entries(where: "tag IS NULL", [], limit: limit)
+        try entries(where: "tag IS NULL", [], order: "id", limit: limit)
     }
 
-    func entries(where condition: String, _ values: [Statement.Value], limit: Int = .max) throws -> [StoredEntry] {
+    func entries(where condition: String, _ values: [Statement.Value], order: String = "first_seen_at, id", limit: Int = .max) throws -> [StoredEntry]
+    {
         let statement = try database.prepare(
             """
             SELECT id, feed_id, entry_key, first_seen_at, entry_json, tag, tag_models, tag_reason FROM entries
-            WHERE \(condition) ORDER BY first_seen_at, id LIMIT \(limit == .max ? -1 : limit)
+            WHERE \(condition) ORDER BY \(order) LIMIT \(limit == .max ? -1 : limit)
             """
         ).bind(values)
         let decoder = JSONDecoder()

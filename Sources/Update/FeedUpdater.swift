@@ -7,11 +7,12 @@ import AINewsTag
 import Foundation
 
 /// One cycle of the daemon's work, in the order of the data flow: fetch the due feeds (many at
-/// once, each body streamed into its own parser), store each feed's result in one transaction
-/// with its next fetch time, then tag the new entries.
+/// once, each body streamed into its own parser), tag and encode each feed's entries on its own
+/// task, store each feed's result in one transaction with its next fetch time.
 ///
-/// Fetches run concurrently on the `Fetcher`'s thread; store writes happen one at a time on the
-/// caller's task, so one SQLite connection serves the whole cycle.
+/// Transfers and parsing run on the `Fetcher`'s thread, tagging and encoding on the feeds' tasks
+/// (in parallel), and store writes one at a time on the caller's task, so one SQLite connection
+/// serves the whole cycle.
 public struct FeedUpdater: Sendable {
     public struct Configuration: Sendable {
         public var scheduler = FeedScheduler.Configuration()
@@ -61,7 +62,7 @@ public struct FeedUpdater: Sendable {
             var pending = feeds[...]
             func startNext() {
                 guard let feed = pending.popFirst() else { return }
-                group.addTask { (feed, await attempt(feed, at: now)) }
+                group.addTask { (feed, await attempt(feed, tagger: tagger, at: now)) }
             }
             for _ in 0..<configuration.maxFeedsInFlight { startNext() }
             while let (feed, attempt) = try await group.next() {
@@ -79,10 +80,11 @@ public struct FeedUpdater: Sendable {
     ) throws -> Report {
         let state = FeedScheduler.FeedState(intervalSeconds: feed.intervalSeconds.map(Int64.init), consecutiveFailures: feed.consecutiveFailures)
         let decision = scheduler.next(after: attempt.scheduling, for: state, at: now, using: &random)
-        let outcome = FetchOutcome(
+        var outcome = FetchOutcome(
             feedID: feed.id, fetchedAt: now, status: attempt.response?.status, feed: attempt.feed,
             etag: attempt.response?.etag ?? feed.etag, lastModified: attempt.response?.lastModified ?? feed.lastModified,
             movedTo: attempt.movedTo, error: attempt.error, nextFetchAt: decision.nextFetchAt, disableReason: decision.disableReason)
+        outcome.prepared = attempt.prepared
         let saved = try store.record(outcome)
         return Report(
             url: attempt.movedTo ?? feed.url, status: attempt.response?.status, newEntries: saved.newEntries,
@@ -108,9 +110,11 @@ public struct FeedUpdater: Sendable {
         var error: String?
         var movedTo: String?
         var scheduling: FeedScheduler.Outcome
+        /// The feed's entries tagged and encoded for the store, made on this feed's own task.
+        var prepared: [PreparedEntry]?
     }
 
-    private func attempt(_ feed: FeedRecord, at now: Timestamp) async -> Attempt {
+    private func attempt(_ feed: FeedRecord, tagger: Tagger?, at now: Timestamp) async -> Attempt {
         var url = feed.url
         var movedTo: String?
         var isPermanentSoFar = true
@@ -140,9 +144,10 @@ public struct FeedUpdater: Sendable {
             case 200..<300:
                 do {
                     let parsed = try reader.finish()
+                    let prepared = try parsed.entries.map { entry in try PreparedEntry(entry, tag: tagger.map { StoredTag($0.tag(entry)) }) }
                     return Attempt(
                         response: response, feed: parsed, movedTo: movedTo,
-                        scheduling: .success(ttlMinutes: parsed.feed.ttl, maxAgeSeconds: response.maxAgeSeconds))
+                        scheduling: .success(ttlMinutes: parsed.feed.ttl, maxAgeSeconds: response.maxAgeSeconds), prepared: prepared)
                 } catch {
                     return Attempt(response: response, error: String(describing: error), movedTo: movedTo, scheduling: .failure)
                 }

@@ -156,6 +156,18 @@ import Testing
         #expect(try store.entries().first?.tag == tag)
     }
 
+    @Test func preparedEntriesAreStoredWithTheirTags() throws {
+        let feed = try store.addFeed(url: "https://a.example/feed", at: t0)
+        let tagged = StoredTag(label: "open", models: [.init(name: "Llama", openness: "open")], reason: "open-weights model: Llama")
+        let entries = [entry(id: "1", title: "Llama 4 is out"), entry(id: "2", title: "Funding news")]
+        var outcome = FetchOutcome(feedID: feed.id, fetchedAt: t0, status: 200, feed: fetched(entries))
+        outcome.prepared = [try PreparedEntry(entries[0], tag: tagged), try PreparedEntry(entries[1])]
+        #expect(try store.record(outcome).newEntries == 2)
+        let stored = try store.entries()
+        #expect(stored.map(\.tag) == [tagged, nil])
+        #expect(try store.untaggedEntries().map(\.entry.id) == ["2"])
+    }
+
     @Test func entriesKeepEverythingTheParserGave() throws {
         let feed = try store.addFeed(url: "https://a.example/feed", at: t0)
         var item = entry(id: "x", link: "https://a.example/x", title: "Full")
