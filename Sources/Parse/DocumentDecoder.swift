@@ -23,7 +23,11 @@ struct DocumentDecoder {
     private var reportedBadByte = false
     private var bomLength = 0
 
-    private enum Converter { case utf8, windows1252, iconv }
+    /// `windows1252OrUTF8`: a document labelled with a single-byte Western encoding whose bytes
+    /// may be UTF-8 after all (a server's default `charset=iso-8859-1`, a copied declaration):
+    /// valid UTF-8 sequences are read as UTF-8, every other byte as windows-1252. Genuine Latin-1
+    /// text almost never forms a valid multi-byte UTF-8 sequence, so both kinds read right.
+    private enum Converter { case utf8, windows1252OrUTF8, iconv }
 
     /// How many bytes are gathered before the encoding is decided.
     static let sniffLength = 1024
@@ -124,7 +128,7 @@ struct DocumentDecoder {
         case "utf-8":
             converter = .utf8
         case "windows-1252", "iso-8859-1", "us-ascii":
-            converter = .windows1252
+            converter = .windows1252OrUTF8
         default:
             let sourceName = Self.iconvName(for: name)
             let handle = iconv_open("UTF-8", sourceName)
@@ -195,10 +199,7 @@ struct DocumentDecoder {
 
     private mutating func convert(_ chunk: UnsafeRawBufferPointer, isFinal: Bool, into output: inout [UInt8]) {
         switch converter {
-        case .utf8: convertUTF8(chunk, isFinal: isFinal, into: &output)
-        case .windows1252:
-            output.reserveCapacity(output.count + chunk.count)
-            for byte in chunk { Self.appendWindows1252(byte, to: &output) }
+        case .utf8, .windows1252OrUTF8: convertUTF8(chunk, isFinal: isFinal, into: &output)
         case .iconv: convertIconv(chunk, isFinal: isFinal, into: &output)
         }
     }
@@ -214,7 +215,8 @@ struct DocumentDecoder {
         }
     }
 
-    /// Copies valid UTF-8 in runs; repairs C1 controls and invalid bytes one at a time.
+    /// Copies valid UTF-8 in runs; repairs C1 controls and invalid bytes (as windows-1252) one at a
+    /// time.
     private mutating func convertUTF8(_ input: UnsafeBufferPointer<UInt8>, isFinal: Bool, into output: inout [UInt8]) {
         output.reserveCapacity(output.count + input.count)
         var index = 0
@@ -242,11 +244,16 @@ struct DocumentDecoder {
                     runStart = index
                     continue
                 }
+                if converter == .windows1252OrUTF8, !reportedBadByte {
+                    problems.append("labelled \(encodingName) but holds UTF-8; read as utf-8")
+                    encodingName = "utf-8"
+                    reportedBadByte = true
+                }
                 index += length
                 continue
             }
             flushRun(index)
-            if !reportedBadByte {
+            if converter == .utf8, !reportedBadByte {
                 problems.append("byte 0x\(String(lead, radix: 16, uppercase: true)) is not UTF-8; read as windows-1252")
                 reportedBadByte = true
             }

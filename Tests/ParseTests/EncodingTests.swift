@@ -37,6 +37,15 @@ import Testing
         #expect(feed.feed.title != "Новости", "the header is believed, even when wrong")
     }
 
+    @Test func utf8LabelledLatin1IsReadAsUTF8() throws {
+        // A server's default charset=iso-8859-1 in front of a UTF-8 feed: the bytes win.
+        let feed = try Fixture.parse("utf8-plain.xml", contentType: "application/rss+xml; charset=iso-8859-1")
+        #expect(feed.encoding == "utf-8")
+        #expect(feed.bozo)
+        #expect(feed.problems.contains { $0.contains("labelled iso-8859-1 but holds UTF-8") })
+        #expect(feed.feed.title == "Zürich — “café” 漢字")
+    }
+
     @Test func unknownEncodingFallsBackToUTF8() throws {
         let feed = try Fixture.parse(
             text: #"<?xml version="1.0" encoding="x-no-such-thing"?><rss version="2.0"><channel><title>é</title></channel></rss>"#)

@@ -12,6 +12,9 @@ FEED = b"""<?xml version="1.0" encoding="utf-8"?>
 <rss version="2.0"><channel><title>Loopback feed</title><link>/</link>
 <item><title>One</title><link>/posts/1</link></item></channel></rss>
 """
+# The same feed in two encodings, each served with the other's charset: a wrong Content-Type.
+WRONG_CHARSET = ('<?xml version="1.0"?>\n<rss version="2.0"><channel><title>Zürich café</title><link>/</link>'
+                 '<item><title>Été naïve — {0}</title><link>/posts/{0}</link></item></channel></rss>\n')
 BOMB = gzip.compress(b"\0" * (64 << 20), compresslevel=9)
 # In-flight and highest concurrent requests per group, for the connection-limit tests.
 LOCK = threading.Lock()
@@ -37,6 +40,11 @@ class Handler(BaseHTTPRequestHandler):
         path, _, query = self.path.partition("?")
         if path == "/feed-new.xml":
             return self.send(200, FEED, [("Content-Type", "application/rss+xml")])
+        if path == "/latin1-said-utf8.xml":
+            return self.send(200, WRONG_CHARSET.format("latin1").replace("—", "-").encode("latin-1"),
+                             [("Content-Type", "application/rss+xml; charset=utf-8")])
+        if path == "/utf8-said-latin1.xml":
+            return self.send(200, WRONG_CHARSET.format("utf8").encode("utf-8"), [("Content-Type", "text/xml; charset=ISO-8859-1")])
         if path == "/moved":
             return self.send(301, headers=[("Location", "/feed-new.xml")])
         if path == "/temp":

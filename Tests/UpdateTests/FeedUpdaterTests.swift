@@ -70,6 +70,17 @@ import Testing
         #expect(try store.entries().count == 1)
     }
 
+    @Test func aWrongCharsetStillReadsRight() async throws {
+        defer { fetcher.shutdown() }
+        try store.addFeed(url: server.url("/latin1-said-utf8.xml"), at: t0)
+        try store.addFeed(url: server.url("/utf8-said-latin1.xml"), at: t0)
+        let reports = try await FeedUpdater(fetcher: fetcher).update(try store.feeds(), store: store, tagger: Self.tagger, at: t0)
+        #expect(reports.allSatisfy { $0.error == nil && $0.newEntries == 1 })
+        let titles = try store.entries().compactMap(\.entry.title).sorted()
+        #expect(titles == ["Été naïve - latin1", "Été naïve — utf8"])
+        #expect(try store.feeds().compactMap(\.title) == ["Zürich café", "Zürich café"])
+    }
+
     @Test func retryAfterReadsSecondsAndDates() {
         #expect(FeedUpdater.retryAt("120", now: t0)?.secondsSince1970 == t0.secondsSince1970 + 120)
         #expect(FeedUpdater.retryAt("Fri, 31 Dec 2100 23:59:59 GMT", now: t0)?.rfc3339 == "2100-12-31T23:59:59Z")
