@@ -29,14 +29,20 @@ public struct ModelMention: Sendable, Equatable, Codable {
 /// ```
 public struct Tagger: Sendable {
     private let base: KnowledgeBase
-    /// Everything that can start at a word, looked up once per word of text.
-    private let index: [String: Candidates]
+    /// Everything that can start at a word, looked up once per word of text by the word's hash
+    /// (`Token.hash`): the slot in `candidates`. `firstWords` is a bit set over the same hashes
+    /// that turns away most words of running text before the dictionary is asked.
+    private let index: [UInt64: Int]
+    private let candidates: [Candidates]
+    private let firstWords: [UInt64]
 
     private struct Candidates {
         /// Longest pattern first.
         var entries: [(pattern: [String], entry: Int)] = []
-        var cues: [(pattern: [String], kind: KnowledgeBase.CueKind)] = []
+        var cues: [(pattern: [String], kind: KnowledgeBase.CueKind, bit: UInt8)] = []
     }
+
+    private static let firstWordBits = 1 << 16
 
     /// How many words before a mention a lineage cue or a negation still applies.
     static let lineageWindow = 8
@@ -46,17 +52,36 @@ public struct Tagger: Sendable {
 
     public init(knowledgeBase: KnowledgeBase) {
         base = knowledgeBase
-        var index: [String: Candidates] = [:]
+        var byWord: [String: Candidates] = [:]
         for (position, entry) in knowledgeBase.entries.enumerated() {
-            for pattern in entry.patterns { index[pattern[0], default: Candidates()].entries.append((pattern, position)) }
+            for pattern in entry.patterns { byWord[pattern[0], default: Candidates()].entries.append((pattern, position)) }
         }
-        for cue in knowledgeBase.cues { index[cue.tokens[0], default: Candidates()].cues.append((cue.tokens, cue.kind)) }
-        self.index = index.mapValues { candidates in
-            var sorted = candidates
+        for cue in knowledgeBase.cues {
+            let bit = UInt8(1) << UInt8(KnowledgeBase.CueKind.allCases.firstIndex(of: cue.kind)!)
+            byWord[cue.tokens[0], default: Candidates()].cues.append((cue.tokens, cue.kind, bit))
+        }
+        var index: [UInt64: Int] = [:]
+        var candidates: [Candidates] = []
+        var firstWords = [UInt64](repeating: 0, count: Self.firstWordBits / 64)
+        for (word, found) in byWord.sorted(by: { $0.key < $1.key }) {
+            var sorted = found
             sorted.entries.sort { $0.pattern.count > $1.pattern.count }
             sorted.cues.sort { $0.pattern.count > $1.pattern.count }
-            return sorted
+            let hash = Token.hash(word.utf8)
+            // Two first words with one hash share a slot; `matches` compares the words themselves.
+            if let slot = index[hash] {
+                candidates[slot].entries = (candidates[slot].entries + sorted.entries).sorted { $0.pattern.count > $1.pattern.count }
+                candidates[slot].cues = (candidates[slot].cues + sorted.cues).sorted { $0.pattern.count > $1.pattern.count }
+            } else {
+                index[hash] = candidates.count
+                candidates.append(sorted)
+            }
+            let bit = Int(hash % UInt64(Self.firstWordBits))
+            firstWords[bit / 64] |= 1 << UInt64(bit % 64)
         }
+        self.index = index
+        self.candidates = candidates
+        self.firstWords = firstWords
     }
 
     /// Tags an item from its title and plain-text body; `date` picks the openness of models whose
@@ -93,19 +118,21 @@ public struct Tagger: Sendable {
         var result = Scan(tokens: tokens)
         var position = 0
         while position < tokens.count {
-            guard let candidates = index[tokens[position].text] else {
+            let hash = tokens[position].hash
+            let bit = Int(hash % UInt64(Self.firstWordBits))
+            guard firstWords[bit / 64] & (1 << UInt64(bit % 64)) != 0, let slot = index[hash] else {
                 position += 1
                 continue
             }
             // The longest cue of each kind that starts here.
-            var matchedKinds: [KnowledgeBase.CueKind] = []
-            for candidate in candidates.cues where !matchedKinds.contains(candidate.kind) {
+            var matchedKinds: UInt8 = 0
+            for candidate in candidates[slot].cues where matchedKinds & candidate.bit == 0 {
                 if matches(candidate.pattern, tokens, at: position) {
                     result.cues.append((Match(start: position, length: candidate.pattern.count), candidate.kind))
-                    matchedKinds.append(candidate.kind)
+                    matchedKinds |= candidate.bit
                 }
             }
-            if let found = candidates.entries.first(where: {
+            if let found = candidates[slot].entries.first(where: {
                 matches($0.pattern, tokens, at: position) && (!base.entries[$0.entry].requiresCapital || tokens[position].isCapitalized)
             }) {
                 result.entries.append((Match(start: position, length: found.pattern.count), found.entry))

@@ -3,6 +3,30 @@
 public struct Token: Sendable, Equatable {
     public var text: String
     public var isCapitalized: Bool
+    /// FNV-1a of `text`, computed while tokenizing, so lookups need not hash the string again.
+    public var hash: UInt64
+
+    public init(text: String, isCapitalized: Bool) {
+        self.text = text
+        self.isCapitalized = isCapitalized
+        hash = Self.hash(text.utf8)
+    }
+
+    init(text: String, isCapitalized: Bool, hash: UInt64) {
+        self.text = text
+        self.isCapitalized = isCapitalized
+        self.hash = hash
+    }
+
+    /// FNV-1a over bytes that are lower-case already.
+    public static func hash(_ bytes: some Sequence<UInt8>) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in bytes {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x100_0000_01b3
+        }
+        return hash
+    }
 }
 
 /// Splits text into the tokens the tagger matches on. Letters and digits form words; a change
@@ -26,9 +50,17 @@ public enum Tokenizer {
         func flush(at end: Int) {
             guard length > 0 else { return }
             let word = UnsafeBufferPointer(rebasing: bytes[(end - length)..<end])
-            let text =
-                hasUpper ? String(decoding: word.map { $0 >= 65 && $0 <= 90 ? $0 | 0x20 : $0 }, as: UTF8.self) : String(decoding: word, as: UTF8.self)
-            tokens.append(Token(text: text, isCapitalized: capitalized))
+            let text: String
+            let hash: UInt64
+            if hasUpper {
+                let lowered = word.map { $0 >= 65 && $0 <= 90 ? $0 | 0x20 : $0 }
+                text = String(decoding: lowered, as: UTF8.self)
+                hash = Token.hash(lowered)
+            } else {
+                text = String(decoding: word, as: UTF8.self)
+                hash = Token.hash(word)
+            }
+            tokens.append(Token(text: text, isCapitalized: capitalized, hash: hash))
             length = 0
             hasUpper = false
         }
