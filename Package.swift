@@ -141,7 +141,7 @@ let package = Package(
         ),
         .testTarget(
             name: "StoreTests",
-            dependencies: ["AINewsStore", "AINewsCore"],
+            dependencies: ["AINewsStore", "AINewsCore", "AINewsParse"],
             path: "Tests/StoreTests"
         ),
         .testTarget(

@@ -1,5 +1,4 @@
 import AINewsCore
-import Foundation
 
 /// An entry made ready for the store: its identity key, content hash, JSON form and tag. The
 /// updater makes these on the tasks that fetched each feed, in parallel, so the one thread that
@@ -12,14 +11,12 @@ public struct PreparedEntry: Sendable {
     public var tag: StoredTag?
     var tagModelsJSON: String?
 
-    public init(_ entry: Entry, tag: StoredTag? = nil) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
+    public init(_ entry: Entry, tag: StoredTag? = nil) {
         self.entry = entry
         key = EntryIdentity.key(of: entry)
         hash = EntryIdentity.contentHash(of: entry)
-        json = String(decoding: try encoder.encode(entry), as: UTF8.self)
+        json = EntryJSON.encode(entry)
         self.tag = tag
-        tagModelsJSON = try tag.map { String(decoding: try encoder.encode($0.models), as: UTF8.self) }
+        tagModelsJSON = tag.map { EntryJSON.encode($0.models) }
     }
 }

@@ -205,7 +205,7 @@ public final class Store {
         try database.transaction {
             var saved = SaveResult(newEntries: 0, updatedEntries: 0)
             if let feed = outcome.feed {
-                saved = try store(try outcome.prepared ?? feed.entries.map { try PreparedEntry($0) }, feedID: outcome.feedID, at: outcome.fetchedAt)
+                saved = try store(outcome.prepared ?? feed.entries.map { PreparedEntry($0) }, feedID: outcome.feedID, at: outcome.fetchedAt)
                 try database.prepare("UPDATE feeds SET title = COALESCE(?2, title), site_url = COALESCE(?3, site_url) WHERE id = ?1")
                     .bind([.integer(outcome.feedID), feed.feed.title.map { .text($0) } ?? .null, feed.feed.link.map { .text($0) } ?? .null]).run()
             }

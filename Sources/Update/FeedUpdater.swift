@@ -144,7 +144,7 @@ public struct FeedUpdater: Sendable {
             case 200..<300:
                 do {
                     let parsed = try reader.finish()
-                    let prepared = try parsed.entries.map { entry in try PreparedEntry(entry, tag: tagger.map { StoredTag($0.tag(entry)) }) }
+                    let prepared = parsed.entries.map { entry in PreparedEntry(entry, tag: tagger.map { StoredTag($0.tag(entry)) }) }
                     return Attempt(
                         response: response, feed: parsed, movedTo: movedTo,
                         scheduling: .success(ttlMinutes: parsed.feed.ttl, maxAgeSeconds: response.maxAgeSeconds), prepared: prepared)

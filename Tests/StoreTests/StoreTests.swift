@@ -1,4 +1,5 @@
 import AINewsCore
+import AINewsParse
 import Foundation
 import Testing
 
@@ -161,7 +162,7 @@ import Testing
         let tagged = StoredTag(label: "open", models: [.init(name: "Llama", openness: "open")], reason: "open-weights model: Llama")
         let entries = [entry(id: "1", title: "Llama 4 is out"), entry(id: "2", title: "Funding news")]
         var outcome = FetchOutcome(feedID: feed.id, fetchedAt: t0, status: 200, feed: fetched(entries))
-        outcome.prepared = [try PreparedEntry(entries[0], tag: tagged), try PreparedEntry(entries[1])]
+        outcome.prepared = [PreparedEntry(entries[0], tag: tagged), PreparedEntry(entries[1])]
         #expect(try store.record(outcome).newEntries == 2)
         let stored = try store.entries()
         #expect(stored.map(\.tag) == [tagged, nil])
@@ -202,5 +203,49 @@ extension Timestamp {
         entry.id = " tag:x,2026:1 "
         entry.link = "https://example.org/1"
         #expect(EntryIdentity.key(of: entry) == "id:tag:x,2026:1")
+    }
+}
+
+/// The hand-written entry JSON must read back, through Foundation's decoder, into the same entry.
+@Suite struct EntryJSONTests {
+    @Test func everyFixtureEntryRoundTrips() throws {
+        let tests = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        var checked = 0
+        for folder in ["ParseTests/Fixtures", "DigestTests/Fixtures"].map(tests.appendingPathComponent) {
+            for name in try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() {
+                guard let data = FileManager.default.contents(atPath: folder.appendingPathComponent(name).path),
+                    let feed = try? FeedParser().parse(Array(data))
+                else { continue }
+                for entry in feed.entries {
+                    let decoded = try JSONDecoder().decode(Entry.self, from: Data(EntryJSON.encode(entry).utf8))
+                    #expect(decoded == entry, "\(name): \(entry.title ?? "")")
+                    checked += 1
+                }
+            }
+        }
+        #expect(checked >= 29)
+    }
+
+    @Test func everyFieldAndEscapeRoundTrips() throws {
+        var entry = Entry()
+        entry.id = "id \"quoted\" \\ back\nslash\u{1}"
+        entry.title = "Zürich — 漢字 \t tab"
+        entry.titleType = .html
+        entry.link = "https://example.org/a?b=c&d=e"
+        entry.links = [Link(href: "https://example.org/x", rel: "enclosure", type: "audio/mpeg", title: "t", hreflang: "en", length: 42)]
+        entry.summary = "<p>s</p>"
+        entry.summaryType = .html
+        entry.content = [Content(value: "<b>c</b>", type: .xhtml, language: "en", base: "https://example.org/")]
+        entry.published = Timestamp(secondsSince1970: 1_700_000_000)
+        entry.updated = Timestamp(secondsSince1970: -86_400)
+        entry.authors = [Person(name: "A", email: "a@example.org", uri: "https://a.example")]
+        entry.categories = [Category(term: "ai", scheme: "s", label: "AI")]
+        entry.enclosures = [Enclosure(url: "https://example.org/e.mp3", type: "audio/mpeg", length: 0)]
+        entry.comments = "https://example.org/c"
+        entry.source = Source(title: "Src", link: "https://src.example")
+        #expect(try JSONDecoder().decode(Entry.self, from: Data(EntryJSON.encode(entry).utf8)) == entry)
+        #expect(try JSONDecoder().decode(Entry.self, from: Data(EntryJSON.encode(Entry()).utf8)) == Entry())
+        let models = [StoredTag.Model(name: "Llama \"3\"", openness: "open")]
+        #expect(try JSONDecoder().decode([StoredTag.Model].self, from: Data(EntryJSON.encode(models).utf8)) == models)
     }
 }

@@ -1,0 +1,142 @@
+import AINewsCore
+
+/// The stored JSON form of an entry, written by hand: the store writes one for every new or
+/// changed entry, and Foundation's `JSONEncoder` spends most of its time on reflection. The
+/// output is what `JSONDecoder` reads back into an equal `Entry`: keys sorted, absent optionals
+/// left out, dates as RFC 3339 strings, as `JSONEncoder` with sorted keys writes them.
+enum EntryJSON {
+    static func encode(_ entry: Entry) -> String {
+        var json = Object()
+        json.array("authors", entry.authors) { person in
+            var object = Object()
+            object.string("email", person.email)
+            object.string("name", person.name)
+            object.string("uri", person.uri)
+            return object.close()
+        }
+        json.array("categories", entry.categories) { category in
+            var object = Object()
+            object.string("label", category.label)
+            object.string("scheme", category.scheme)
+            object.string("term", category.term)
+            return object.close()
+        }
+        json.string("comments", entry.comments)
+        json.array("content", entry.content) { content in
+            var object = Object()
+            object.string("base", content.base)
+            object.string("language", content.language)
+            object.string("type", content.type.rawValue)
+            object.string("value", content.value)
+            return object.close()
+        }
+        json.array("enclosures", entry.enclosures) { enclosure in
+            var object = Object()
+            object.integer("length", enclosure.length)
+            object.string("type", enclosure.type)
+            object.string("url", enclosure.url)
+            return object.close()
+        }
+        json.string("id", entry.id)
+        json.string("link", entry.link)
+        json.array("links", entry.links) { link in
+            var object = Object()
+            object.string("href", link.href)
+            object.string("hreflang", link.hreflang)
+            object.integer("length", link.length)
+            object.string("rel", link.rel)
+            object.string("title", link.title)
+            object.string("type", link.type)
+            return object.close()
+        }
+        json.string("published", entry.published?.rfc3339)
+        if let source = entry.source {
+            var object = Object()
+            object.string("link", source.link)
+            object.string("title", source.title)
+            json.raw("source", object.close())
+        }
+        json.string("summary", entry.summary)
+        json.string("summaryType", entry.summaryType?.rawValue)
+        json.string("title", entry.title)
+        json.string("titleType", entry.titleType?.rawValue)
+        json.string("updated", entry.updated?.rfc3339)
+        return String(decoding: json.close(), as: UTF8.self)
+    }
+
+    /// A tag's models, as `[{"name": …, "openness": …}]`.
+    static func encode(_ models: [StoredTag.Model]) -> String {
+        var json: [UInt8] = [UInt8(ascii: "[")]
+        for (index, model) in models.enumerated() {
+            if index > 0 { json.append(UInt8(ascii: ",")) }
+            var object = Object()
+            object.string("name", model.name)
+            object.string("openness", model.openness)
+            json += object.close()
+        }
+        json.append(UInt8(ascii: "]"))
+        return String(decoding: json, as: UTF8.self)
+    }
+
+    /// One JSON object being written, its members in the order given.
+    struct Object {
+        private var bytes: [UInt8] = [UInt8(ascii: "{")]
+
+        mutating func string(_ name: String, _ value: String?) {
+            guard let value else { return }
+            key(name)
+            Self.appendString(value, to: &bytes)
+        }
+
+        mutating func integer(_ name: String, _ value: Int?) {
+            guard let value else { return }
+            key(name)
+            bytes += String(value).utf8
+        }
+
+        mutating func raw(_ name: String, _ json: [UInt8]) {
+            key(name)
+            bytes += json
+        }
+
+        mutating func array<Element>(_ name: String, _ values: [Element]?, _ element: (Element) -> [UInt8]) {
+            guard let values else { return }
+            key(name)
+            bytes.append(UInt8(ascii: "["))
+            for (index, value) in values.enumerated() {
+                if index > 0 { bytes.append(UInt8(ascii: ",")) }
+                bytes += element(value)
+            }
+            bytes.append(UInt8(ascii: "]"))
+        }
+
+        mutating func close() -> [UInt8] {
+            bytes.append(UInt8(ascii: "}"))
+            return bytes
+        }
+
+        private mutating func key(_ name: String) {
+            if bytes.count > 1 { bytes.append(UInt8(ascii: ",")) }
+            Self.appendString(name, to: &bytes)
+            bytes.append(UInt8(ascii: ":"))
+        }
+
+        static let hex = Array("0123456789abcdef".utf8)
+
+        static func appendString(_ value: String, to bytes: inout [UInt8]) {
+            bytes.append(UInt8(ascii: "\""))
+            for byte in value.utf8 {
+                switch byte {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"): bytes += [UInt8(ascii: "\\"), byte]
+                case UInt8(ascii: "\n"): bytes += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
+                case UInt8(ascii: "\r"): bytes += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
+                case UInt8(ascii: "\t"): bytes += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
+                case 0..<0x20:
+                    bytes += [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hex[Int(byte >> 4)], hex[Int(byte & 0xF)]]
+                default: bytes.append(byte)
+                }
+            }
+            bytes.append(UInt8(ascii: "\""))
+        }
+    }
+}
