@@ -68,7 +68,7 @@ let package = Package(
         ),
         .target(
             name: "AINewsSummarise",
-            dependencies: ["AINewsTag"],
+            dependencies: ["AINewsTag", "AINewsFetch"],
             path: "Sources/Summarise"
         ),
         .target(
@@ -158,7 +158,7 @@ let package = Package(
             name: "DigestTests",
             dependencies: [
                 "AINewsDigest", "AINewsCluster", "AINewsSummarise", "AINewsStore", "AINewsParse", "AINewsTag", "AINewsUpdate", "AINewsCore",
-                "AINewsService",
+                "AINewsService", "AINewsFetch", "TestSupport",
             ],
             path: "Tests/DigestTests",
             exclude: ["Fixtures"]

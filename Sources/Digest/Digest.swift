@@ -56,7 +56,8 @@ public struct Digest: Sendable, Equatable, Codable {
         public var label: String
         public var models: [String]
         public var summary: String
-        /// "extractive" (sentences from the sources) or "title" (no source had a clean sentence).
+        /// "extractive" (sentences from the sources), "abstractive" (written by the configured
+        /// summary endpoint) or "title" (no source had a clean sentence).
         public var summarySource: String
         public var published: Timestamp
         public var sources: [Source]

@@ -34,7 +34,11 @@ public struct DigestBuilder: Sendable {
 
     public init() {}
 
-    public func build(period: Period, items: [DigestItem], previous: TagCounts?) -> Digest {
+    /// `abstract`, when given, may replace a listed story's summary (from its title and sources)
+    /// with an abstractive one; nil keeps the extractive summary.
+    public func build(
+        period: Period, items: [DigestItem], previous: TagCounts?, abstract: ((String, [ChatSummarizer.Source]) -> String?)? = nil
+    ) -> Digest {
         // A title is one line whatever the feed put in it.
         let titles = items.map { EntryText.title(of: $0.stored.entry).split(whereSeparator: \.isWhitespace).joined(separator: " ") }
         let texts = items.map { EntryText.body(of: $0.stored.entry) }
@@ -50,7 +54,7 @@ public struct DigestBuilder: Sendable {
             repeated.formUnion(Boilerplate.repeatedSentences(in: indices.map { sentences[$0] }))
         }
 
-        var ranked: [(story: Digest.Story, score: Double)] = []
+        var ranked: [(story: Digest.Story, score: Double, members: [Int])] = []
         for members in clusterer.stories(candidates) {
             // The heaviest source first, then the earliest.
             let ordered = members.sorted {
@@ -73,7 +77,7 @@ public struct DigestBuilder: Sendable {
             let latest = ordered.map { candidates[$0].time }.max()!
             let length = Double(max(1, period.end.secondsSince1970 - period.start.secondsSince1970))
             let recency = min(1, max(0, Double(latest - period.start.secondsSince1970) / length))
-            ranked.append((story, feedWeights.values.reduce(0, +) + 0.5 * recency))
+            ranked.append((story, feedWeights.values.reduce(0, +) + 0.5 * recency, ordered))
         }
         ranked.sort { left, right in
             (left.score, right.story.published, right.story.title) > (right.score, left.story.published, left.story.title)
@@ -92,7 +96,15 @@ public struct DigestBuilder: Sendable {
             previous: previous.flatMap { $0.total > 0 ? Digest.Numbers.Previous(items: $0.total, labels: $0.byLabel) : nil },
             topModels: topModels.map { Digest.Numbers.ModelCount(name: $0.key, items: $0.value) })
         let sections = Digest.sectionTitles.compactMap { label, title -> Digest.Section? in
-            let stories = ranked.filter { $0.story.label == label }.prefix(maxStoriesPerSection).map(\.story)
+            let stories = ranked.filter { $0.story.label == label }.prefix(maxStoriesPerSection).map { story, _, members in
+                var story = story
+                let sources = members.map { ChatSummarizer.Source(feed: items[$0].feedTitle, title: titles[$0], text: texts[$0]) }
+                if let abstract, let text = abstract(story.title, sources) {
+                    story.summary = text
+                    story.summarySource = "abstractive"
+                }
+                return story
+            }
             return stories.isEmpty ? nil : Digest.Section(label: label, title: title, stories: Array(stories))
         }
         return Digest(period: period, title: "AI models this week — \(period.name)", numbers: numbers, sections: sections)

@@ -1,8 +1,10 @@
 import AINewsCore
 import AINewsService
 import AINewsStore
+import AINewsSummarise
 import AINewsTag
 import AINewsUpdate
+import Foundation
 
 /// Builds a period's digest from the store and saves it: tags what is untagged, reads the
 /// period's entries and the week before's counts, builds, stores a revision.
@@ -21,6 +23,8 @@ public struct DigestPipeline {
         public var digest: Digest
         public var stored: StoredDigest
         public var isNew: Bool
+        /// Why the summary endpoint gave no usable answer, one line per story it failed for.
+        public var summaryFailures: [String] = []
     }
 
     public func build(period: Period, at now: Timestamp) throws -> Result {
@@ -35,10 +39,45 @@ public struct DigestPipeline {
         let previous = period.previous
         var builder = DigestBuilder()
         builder.maxStoriesPerSection = settings.digestMaxStories
-        let digest = builder.build(period: period, items: items, previous: try store.tagCounts(datedFrom: previous.start, to: previous.end))
+        var failures: [String] = []
+        let abstract = abstractSummaries(at: now) { failures.append($0) }
+        let digest = builder.build(
+            period: period, items: items, previous: try store.tagCounts(datedFrom: previous.start, to: previous.end), abstract: abstract)
         let saved = try store.saveDigest(
             period: period.name, start: period.start, end: period.end, content: try DigestCoding.encode(digest), builtAt: now)
-        return Result(digest: digest, stored: saved.digest, isNew: saved.isNew)
+        return Result(digest: digest, stored: saved.digest, isNew: saved.isNew, summaryFailures: failures)
+    }
+
+    /// The summary endpoint behind the store's cache, when one is configured: a request asked
+    /// before gets the same answer, so rebuilds stay the same.
+    private func abstractSummaries(at now: Timestamp, failed: @escaping (String) -> Void) -> ((String, [ChatSummarizer.Source]) -> String?)? {
+        guard let endpoint = settings.summaryEndpoint else { return nil }
+        var summarizer = ChatSummarizer(
+            endpoint: endpoint, model: settings.summaryModel, apiKey: ProcessInfo.processInfo.environment["AINEWS_SUMMARY_API_KEY"])
+        summarizer.timeoutSeconds = settings.summaryTimeoutSeconds
+        let store = self.store
+        return { title, sources in
+            let key = Self.hash(summarizer.model + "\n" + summarizer.prompt(title: title, sources: sources))
+            if let cached = try? store.cachedSummary(requestHash: key) { return cached }
+            switch summarizer.summary(title: title, sources: sources) {
+            case .success(let text):
+                try? store.saveSummary(requestHash: key, model: summarizer.model, text: text, at: now)
+                return text
+            case .failure(let failure):
+                failed("\(title): \(failure)")
+                return nil
+            }
+        }
+    }
+
+    /// FNV-1a, hex: a stable key across runs.
+    static func hash(_ text: String) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in text.utf8 {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x100_0000_01b3
+        }
+        return String(hash, radix: 16)
     }
 
     private func host(of url: String) -> String {

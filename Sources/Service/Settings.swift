@@ -24,6 +24,11 @@ public struct Settings: Sendable, Equatable {
     /// The most stories one section of a digest lists.
     public var digestMaxStories = 25
     public var mail = MailSettings()
+    /// An OpenAI-compatible chat-completions URL for abstractive summaries; nil keeps them
+    /// extractive. The API key, if any, comes from $AINEWS_SUMMARY_API_KEY.
+    public var summaryEndpoint: String?
+    public var summaryModel = "llama3.1"
+    public var summaryTimeoutSeconds = 60
 
     public init() {}
 
@@ -100,6 +105,7 @@ public struct Settings: Sendable, Equatable {
         "connect_timeout", "total_timeout", "retention", "user_agent", "source_weights", "digest_max_stories",
         "mail_from", "recipients", "recipients_file", "subject", "list_id", "unsubscribe_mailto", "unsubscribe_url", "mail_transport", "smtp_url",
         "smtp_starttls", "smtp_username", "smtp_password_file", "smtp_timeout", "smtp_retries", "smtp_retry_delay", "sendmail_path", "maildir",
+        "summary_endpoint", "summary_model", "summary_timeout",
     ]
 
     mutating func set(_ key: String, to value: String, source: String) throws(Settings.Error) {
@@ -187,6 +193,17 @@ public struct Settings: Sendable, Equatable {
             guard value.hasPrefix("/") else { throw fail("needs an absolute path") }
             mail.sendmailPath = value
         case "maildir": mail.maildir = value.isEmpty ? nil : value
+        case "summary_endpoint":
+            guard value.isEmpty || ((value.hasPrefix("http://") || value.hasPrefix("https://")) && Self.isOneLine(value)) else {
+                throw fail("'\(value)' is not an http(s) URL such as http://127.0.0.1:11434/v1/chat/completions")
+            }
+            summaryEndpoint = value.isEmpty ? nil : value
+        case "summary_model":
+            guard !value.isEmpty, Self.isOneLine(value) else { throw fail("needs a model name") }
+            summaryModel = value
+        case "summary_timeout":
+            guard let seconds = Self.duration(value), (1...600).contains(seconds) else { throw fail("'\(value)' is not a duration from 1s to 10m") }
+            summaryTimeoutSeconds = Int(seconds)
         default:
             throw fail("unknown key; known keys: \(Self.keys.joined(separator: ", "))")
         }

@@ -95,3 +95,16 @@ extension Store {
             .bind([.integer(digestID), .integer(time.secondsSince1970)]).run()
     }
 }
+
+extension Store {
+    /// A summary the endpoint wrote before for the same request.
+    public func cachedSummary(requestHash: String) throws -> String? {
+        let statement = try database.prepare("SELECT text FROM summaries WHERE request_hash = ?1").bind([.text(requestHash)])
+        return try statement.next() ? statement.text(0) : nil
+    }
+
+    public func saveSummary(requestHash: String, model: String, text: String, at time: Timestamp) throws {
+        try database.prepare("INSERT OR REPLACE INTO summaries (request_hash, model, text, created_at) VALUES (?1, ?2, ?3, ?4)")
+            .bind([.text(requestHash), .text(model), .text(text), .integer(time.secondsSince1970)]).run()
+    }
+}

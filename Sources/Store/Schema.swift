@@ -99,5 +99,15 @@ enum Schema {
             PRIMARY KEY (digest_id, recipient)
         ) WITHOUT ROWID;
         """,
+        // Abstractive summaries by the hash of their request, so a rebuild asks the endpoint once
+        // and gives the same digest.
+        """
+        CREATE TABLE summaries (
+            request_hash TEXT PRIMARY KEY,
+            model TEXT NOT NULL,
+            text TEXT NOT NULL,
+            created_at INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        """,
     ]
 }

@@ -39,6 +39,15 @@ struct DigestCommand: ParsableCommand {
         }
     }
 
+    /// One line on standard error when the summary endpoint failed for some stories.
+    static func warn(about summaryFailures: [String]) {
+        guard let first = summaryFailures.first else { return }
+        FileHandle.standardError.write(
+            Data(
+                "warning: the summary endpoint failed for \(summaryFailures.count) stories, which keep their extractive summaries; first: \(first)\n"
+                    .utf8))
+    }
+
     static func now() -> Timestamp { Timestamp(secondsSince1970: Int64(Date().timeIntervalSince1970)) }
 
     /// A stored revision: the latest of `period` (or of the latest period) unless one is named.
@@ -109,6 +118,7 @@ struct DigestCommand: ParsableCommand {
             let period = try period(now: now)
             let result = try DigestPipeline(store: store, settings: settings, tagger: try knowledge.tagger()).build(period: period, at: now)
             let digest = result.digest
+            DigestCommand.warn(about: result.summaryFailures)
             print(
                 "\(period.name) revision \(result.stored.revision)\(result.isNew ? "" : " (unchanged)"): \(digest.numbers.items) items in \(digest.numbers.stories) stories"
             )

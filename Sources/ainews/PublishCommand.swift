@@ -48,6 +48,7 @@ struct Publish: ParsableCommand {
         var revision = try store.digests(period: period.name).last(where: { $0.publishedAt != nil })
         if revision == nil {
             let built = try DigestPipeline(store: store, settings: settings, tagger: try knowledge.tagger()).build(period: period, at: now)
+            DigestCommand.warn(about: built.summaryFailures)
             revision = built.stored
         }
         guard var revision else { throw CommandFailure("no digest for \(period.name)") }

@@ -1,10 +1,12 @@
 import AINewsCore
 import AINewsDigest
+import AINewsFetch
 import AINewsParse
 import AINewsService
 import AINewsSummarise
 import AINewsTag
 import Foundation
+import TestSupport
 import Testing
 
 @testable import AINewsStore
@@ -129,6 +131,34 @@ import Testing
         #expect(parsed.feed.title == "AI <weekly>")
         #expect(parsed.entries.first?.title == "AI models this week — 2024-W39")
         #expect(parsed.entries.first?.content?.first?.value.contains("Open models") == true)
+    }
+
+    @Test func anEndpointWritesSummariesOnceAndAFailingOneChangesNothing() throws {
+        var settings = Settings()
+        settings.summaryEndpoint = TestServer.shared.url("/v1/broken/chat/completions")
+        let failing = try DigestPipeline(store: store, settings: settings, tagger: Self.tagger).build(period: week, at: now)
+        #expect(failing.digest.sections.flatMap(\.stories).allSatisfy { $0.summarySource == "extractive" })
+        #expect(failing.summaryFailures.count == 5)
+        #expect(failing.summaryFailures.first?.contains("HTTP 500") == true)
+
+        settings.summaryEndpoint = TestServer.shared.url("/v1/chat/completions")
+        settings.summaryModel = "test-model"
+        let before = try requests()
+        let written = try DigestPipeline(store: store, settings: settings, tagger: Self.tagger).build(period: week, at: now)
+        let stories = written.digest.sections.flatMap(\.stories)
+        #expect(stories.allSatisfy { $0.summarySource == "abstractive" })
+        #expect(stories.contains { $0.summary == "A summary written for Mira Murati leaves OpenAI after six years by test-model." })
+        #expect(try requests() - before == 5)
+        #expect(written.stored.revision == 2)
+        let again = try DigestPipeline(store: store, settings: settings, tagger: Self.tagger).build(period: week, at: now)
+        #expect(try requests() - before == 5, "answers come from the cache")
+        #expect(!again.isNew, "cached answers give the same digest")
+    }
+
+    func requests() throws -> Int {
+        var body: [UInt8] = []
+        _ = try HTTPGet.fetch(FetchRequest(url: TestServer.shared.url("/chat-requests"))) { chunk, _ in body += chunk }
+        return Int(String(decoding: body, as: UTF8.self)) ?? -1
     }
 
     @Test func sourceWeightsRankStories() throws {

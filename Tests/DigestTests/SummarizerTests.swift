@@ -48,4 +48,24 @@ import Testing
         #expect(Boilerplate.repeatedSentences(in: split) == [footer])
         #expect(Boilerplate.repeatedSentences(in: Array(split.prefix(2))).isEmpty)
     }
+
+    @Test func endpointAnswersAreCheckedBeforeUse() {
+        let chat = ChatSummarizer(endpoint: "http://127.0.0.1:9/v1/chat/completions", model: "m")
+        #expect(chat.clean("  Meta released Llama 3.2,\n with vision models. ") == "Meta released Llama 3.2, with vision models.")
+        #expect(chat.clean("<p>Meta released Llama 3.2 with vision.</p>") == nil)
+        #expect(chat.clean("**Summary:** Meta released a model today.") == nil)
+        #expect(chat.clean("Meta released Llama 3.2 with vision models and") == nil, "a cut-off answer")
+        #expect(chat.clean(String(repeating: "word ", count: 70) + "end.") == nil, "too long")
+        #expect(chat.clean("") == nil)
+    }
+
+    @Test func anUnreachableEndpointIsAFailureNotACrash() {
+        var chat = ChatSummarizer(endpoint: "http://127.0.0.1:9/v1/chat/completions", model: "m")
+        chat.timeoutSeconds = 2
+        guard case .failure(let failure) = chat.summary(title: "T", sources: [.init(feed: "F", title: "T", text: "Text.")]) else {
+            Issue.record("a closed port answered")
+            return
+        }
+        #expect(failure.description.contains("127.0.0.1:9"))
+    }
 }

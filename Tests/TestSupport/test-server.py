@@ -2,6 +2,7 @@
 """A scripted HTTP server on 127.0.0.1 for the fetch tests: prints its port, serves until its
 standard input closes (so it dies with the test process that started it)."""
 import gzip
+import json
 import os
 import sys
 import threading
@@ -20,6 +21,7 @@ BOMB = gzip.compress(b"\0" * (64 << 20), compresslevel=9)
 LOCK = threading.Lock()
 IN_FLIGHT = {}
 HIGHEST = {}
+CHAT_REQUESTS = [0]
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -119,7 +121,23 @@ class Handler(BaseHTTPRequestHandler):
                 return self.send(200, str(HIGHEST.get(group, 0)).encode(), [("Content-Type", "text/plain")])
         if path == "/retry":
             return self.send(429, headers=[("Retry-After", "120")])
+        if path == "/chat-requests":
+            with LOCK:
+                return self.send(200, str(CHAT_REQUESTS[0]).encode(), [("Content-Type", "text/plain")])
         return self.send(404, b"not here", [("Content-Type", "text/plain")])
+
+    def do_POST(self):
+        """An OpenAI-compatible chat endpoint that summarises by naming the story it was asked about."""
+        body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        with LOCK:
+            CHAT_REQUESTS[0] += 1
+        if self.path != "/v1/chat/completions":
+            return self.send(500, b'{"error": "broken"}', [("Content-Type", "application/json")])
+        request = json.loads(body)
+        prompt = request["messages"][-1]["content"]
+        title = prompt.split("\n", 1)[0].removeprefix("Story: ")
+        answer = {"choices": [{"index": 0, "message": {"role": "assistant", "content": f"  A summary written for {title} by {request['model']}.\n"}}]}
+        return self.send(200, json.dumps(answer).encode(), [("Content-Type", "application/json")])
 
 
 def main():
