@@ -37,6 +37,14 @@ struct Publish: ParsableCommand {
         guard let fromText = settings.mail.from else { throw CommandFailure("mail_from is not set (in the config file or AINEWS_MAIL_FROM)") }
         guard let from = Mailbox(fromText) else { throw CommandFailure("mail_from: '\(fromText)' is not an address") }
         let store = try DigestCommand.open(database)
+        // One run at a time sends (a dry run only reads).
+        let lock: PublishLock?
+        do {
+            lock = dryRun ? nil : try PublishLock(path: database.resolvedPath + ".publish-lock")
+        } catch {
+            throw CommandFailure("\(error)")
+        }
+        defer { withExtendedLifetime(lock) {} }
         let now = DigestCommand.now()
         let period =
             try self.period.map { text -> Period in

@@ -172,6 +172,8 @@ try:
         if os.path.exists(rcpt_log) and sum(1 for _ in open(rcpt_log)) >= 5:
             break
         time.sleep(0.02)
+    second = publish(database, conf)
+    check(second.returncode != 0 and "another ainews publish is running" in second.stderr, f"a second run at the same time is refused ({second.stderr.strip()})")
     process.send_signal(signal.SIGKILL)
     process.wait()
     before = len(messages(outdir))

@@ -75,3 +75,16 @@ import Testing
         #expect(delivery.attempts == 1)
     }
 }
+
+@Suite struct PublishLockTests {
+    @Test func oneHolderAtATimeAndFreeAgainAfterwards() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("ainews-lock-\(UUID().uuidString)").path
+        do {
+            let first = try PublishLock(path: path)
+            #expect(throws: PublishLock.Busy.self) { try PublishLock(path: path) }
+            withExtendedLifetime(first) {}
+        }
+        let again = try PublishLock(path: path)
+        withExtendedLifetime(again) {}
+    }
+}
