@@ -13,9 +13,10 @@ build:
 	swift build -c release --product ainewsd
 
 install: build
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/ainews/knowledge-base $(DESTDIR)$(SYSCONFDIR)/ainews $(DESTDIR)$(UNITDIR)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/ainews/knowledge-base $(DESTDIR)$(PREFIX)/share/doc/ainews $(DESTDIR)$(SYSCONFDIR)/ainews $(DESTDIR)$(UNITDIR)
 	install -m 0755 .build/release/ainews .build/release/ainewsd $(DESTDIR)$(PREFIX)/bin/
 	install -m 0644 Config/knowledge-base/*.kb $(DESTDIR)$(PREFIX)/share/ainews/knowledge-base/
+	install -m 0644 README.md $(DESTDIR)$(PREFIX)/share/doc/ainews/
 	test -e $(DESTDIR)$(SYSCONFDIR)/ainews/ainews.conf || install -m 0644 Config/ainews.conf $(DESTDIR)$(SYSCONFDIR)/ainews/
 	test -e $(DESTDIR)$(SYSCONFDIR)/ainews/feeds.opml || install -m 0644 Config/feeds.opml $(DESTDIR)$(SYSCONFDIR)/ainews/
 	install -m 0644 systemd/*.service systemd/*.timer $(DESTDIR)$(UNITDIR)/
