@@ -154,7 +154,10 @@ final class Daemon {
         configuration.connectTimeoutSeconds = settings.connectTimeoutSeconds
         configuration.totalTimeoutSeconds = settings.totalTimeoutSeconds
         configuration.userAgent = settings.userAgent
-        configuration.maxFeedsInFlight = settings.maxConnections * 2
+        // A few feeds beyond the transfers keep the tagging tasks and the store busy while the
+        // next transfers start; more only hold parsed feeds in memory (fetch benchmark: 2.9 s and
+        // 53 MiB with 40 for 32 connections, 3.4 s and 63 MiB with 64).
+        configuration.maxFeedsInFlight = settings.maxConnections + settings.maxConnections / 4
         return configuration
     }
 
