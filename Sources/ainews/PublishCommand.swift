@@ -61,6 +61,9 @@ struct Publish: ParsableCommand {
         }
         guard var revision else { throw CommandFailure("no digest for \(period.name)") }
         let digest = try DigestCoding.decode(revision)
+        guard digest.numbers.items > 0 else {
+            throw CommandFailure("the digest of \(period.name) has no items (are the feeds being fetched? see ainews status); nothing sent")
+        }
         let recipients = try self.recipients(settings)
         let options = NewsletterMessage.Options(
             subjectTemplate: settings.mail.subject, listID: settings.mail.listID, unsubscribeMailto: settings.mail.unsubscribeMailto,

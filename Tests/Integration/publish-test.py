@@ -207,6 +207,10 @@ try:
     check(len(messages(outdir)) == 3 and "refused in an earlier run" in again.stdout, "a rerun does not resend, and does not retry the refusal")
     stop(smtp)
 
+    # An empty week is never mailed.
+    empty = subprocess.run([ainews, "publish", "2020-W01"], env=dict(os.environ, AINEWS_DATABASE=database, AINEWS_CONFIG=conf), capture_output=True, text=True)
+    check(empty.returncode != 0 and "has no items" in empty.stderr, f"a week without items is not sent ({empty.stderr.strip()})")
+
     # 4. The server is down: a clear error, a non-zero exit, nothing marked sent.
     database = fresh_store("down")
     probe = __import__("socket").socket()
