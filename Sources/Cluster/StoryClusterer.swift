@@ -85,7 +85,7 @@ public struct StoryClusterer: Sendable {
         for (index, candidate) in candidates.enumerated() {
             if let link = candidate.link, !link.isEmpty { links.add(index, link: link) }
         }
-        edges += links.edges(candidates, window: window)
+        edges += links.edges(candidates)
         edges.sort { ($0.similarity, $1.left, $1.right) > ($1.similarity, $0.left, $0.right) }
 
         var groups = Groups(candidates)
@@ -125,7 +125,7 @@ public struct StoryClusterer: Sendable {
 
         mutating func add(_ index: Int, link: String) { byLink[link, default: []].append(index) }
 
-        func edges(_ candidates: [StoryCandidate], window: Int64) -> [Edge] {
+        func edges(_ candidates: [StoryCandidate]) -> [Edge] {
             var edges: [Edge] = []
             for members in byLink.values where members.count > 1 {
                 for index in members.dropFirst() where candidates[index].feedID != candidates[members[0]].feedID {

@@ -66,7 +66,7 @@ public struct DigestBuilder: Sendable {
                 title: titles[lead].isEmpty ? "(untitled)" : titles[lead], link: items[lead].stored.entry.link,
                 label: Self.label(of: ordered.map { items[$0].stored.tag?.label ?? "none" }),
                 models: Self.rankedModels(ordered.map { items[$0].stored.tag?.models.map(\.name) ?? [] }),
-                summary: summary?.text ?? titles[lead], summarySource: summary == nil ? "title" : "extractive",
+                summary: summary ?? titles[lead], summarySource: summary == nil ? "title" : "extractive",
                 published: Timestamp(secondsSince1970: ordered.map { candidates[$0].time }.min()!),
                 sources: ordered.map { index in
                     Digest.Source(

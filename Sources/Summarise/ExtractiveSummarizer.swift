@@ -35,15 +35,9 @@ public struct ExtractiveSummarizer: Sendable {
 
     public init() {}
 
-    public struct Summary: Sendable, Equatable {
-        public var text: String
-        /// The index of the source each sentence came from.
-        public var sources: [Int]
-    }
-
     /// The summary, or nil when no source has a complete, clean sentence; `repeated` holds
     /// sentences known to recur across a feed's items (footers, bylines) that are never picked.
-    public func summary(of sources: [SummarySource], repeated: Set<String> = []) -> Summary? {
+    public func summary(of sources: [SummarySource], repeated: Set<String> = []) -> String? {
         var candidates: [Candidate] = []
         var centroid: [String: Double] = [:]
         for (sourceIndex, source) in sources.enumerated() {
@@ -81,7 +75,7 @@ public struct ExtractiveSummarizer: Sendable {
         }
         // Two sentences of one source read in their own order.
         if chosen.count == 2, chosen[0].source == chosen[1].source, chosen[1].position < chosen[0].position { chosen.swapAt(0, 1) }
-        return Summary(text: chosen.map(\.text).joined(separator: " "), sources: chosen.map(\.source))
+        return chosen.map(\.text).joined(separator: " ")
     }
 
     struct Candidate {

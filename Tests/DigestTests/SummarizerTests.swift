@@ -17,10 +17,10 @@ import Testing
                 text: "Llama 3.2 adds 11B and 90B vision models, with the weights on Hugging Face. © 2024 Example. All rights reserved."),
         ]
         let summary = try #require(summarizer.summary(of: sources))
-        #expect(summary.text.contains("vision models"))
-        #expect(!summary.text.contains("Read more"))
-        #expect(!summary.text.contains("©"))
-        #expect(!summary.text.contains("developer event"))
+        #expect(summary.contains("vision models"))
+        #expect(!summary.contains("Read more"))
+        #expect(!summary.contains("©"))
+        #expect(!summary.contains("developer event"))
     }
 
     @Test func staysWithinTwoCompleteSentencesAndSixtyWords() throws {
@@ -28,10 +28,10 @@ import Testing
             separator: " ")
         let summary = try #require(
             summarizer.summary(of: [SummarySource(title: "Mistral model release", text: long + " And a fragment without end")]))
-        let sentences = SentenceSplitter.sentences(summary.text)
+        let sentences = SentenceSplitter.sentences(summary)
         #expect((1...2).contains(sentences.count))
         #expect(sentences.allSatisfy { $0.isComplete })
-        #expect(summary.text.split(separator: " ").count <= 60)
+        #expect(summary.split(separator: " ").count <= 60)
     }
 
     @Test func neverPicksTruncatedRepeatedOrTinySentences() {
