@@ -215,7 +215,8 @@ struct Status: ParsableCommand {
     @OptionGroup var database: DatabaseOptions
 
     func run() throws {
-        let feeds = try database.open().feeds()
+        let store = try database.open()
+        let feeds = try store.feeds()
         var failing = 0
         for feed in feeds {
             let isFailing = feed.isEnabled && feed.consecutiveFailures > 0
@@ -236,10 +237,26 @@ struct Status: ParsableCommand {
                 )
             }
         }
+        if !json { print(try newsletterLine(store)) }
         if failing > 0 {
             if !json { print("\(failing) of \(feeds.count) feeds failing") }
             throw ExitCode(1)
         }
+    }
+
+    /// The last mailing: which revision, when, and how its deliveries stand.
+    private func newsletterLine(_ store: Store) throws -> String {
+        guard let published = try store.digests().last(where: { $0.publishedAt != nil }), let at = published.publishedAt else {
+            return "newsletter: nothing published yet"
+        }
+        let deliveries = try store.deliveries(digestID: published.id).values
+        let sent = deliveries.filter { $0.status == .sent }.count
+        let refused = deliveries.filter { $0.status == .failed && $0.isPermanent }.count
+        let pending = deliveries.count - sent - refused
+        var line = "newsletter: \(published.period) revision \(published.revision) published \(at.rfc3339): \(sent) sent"
+        if refused > 0 { line += ", \(refused) refused" }
+        if pending > 0 { line += ", \(pending) not sent yet (run ainews publish \(published.period) again)" }
+        return line
     }
 }
 

@@ -205,6 +205,8 @@ try:
     check(rows["busy@list.test"][1] == "sent" and rows["busy@list.test"][2] == 2, "the transient failure took a second attempt")
     again = publish(database, conf)
     check(len(messages(outdir)) == 3 and "refused in an earlier run" in again.stdout, "a rerun does not resend, and does not retry the refusal")
+    status = subprocess.run([ainews, "status"], env=dict(os.environ, AINEWS_DATABASE=database), capture_output=True, text=True)
+    check(f"newsletter: {WEEK} revision 1 published" in status.stdout and "3 sent, 1 refused" in status.stdout, "ainews status reports the mailing")
     stop(smtp)
 
     # An empty week is never mailed.
