@@ -31,8 +31,8 @@ public struct StoryCandidate: Sendable {
 /// the models it names. Entries are only compared when they share a model or one of their rarest
 /// title words and lie within a time window of each other, and each entry meets a bounded number
 /// of neighbours per key, so the cost grows with n log n (the sorts), never n².
-/// Titles that name different versions of one model ("Llama 3.1" against "Llama 3.2") never
-/// match. Pairs above a similarity threshold, which rises with the time between them, are merged,
+/// Titles that name different versions of one model ("Llama 3.1" against "Llama 3.2") must be
+/// much closer to match. Pairs above a similarity threshold, which rises with the time between them, are merged,
 /// most similar first, as long as the two groups are alike on average (not only through their
 /// closest pair), the story keeps one entry per feed and it fits in the window: the guards that
 /// stop chains of "similar enough" from gluing a week of Llama news into one story.
@@ -47,6 +47,10 @@ public struct StoryClusterer: Sendable {
     public var threshold = 0.15
     /// …and how much more they need per day between them: follow-ups days later must be closer.
     public var thresholdPerDay = 0.05
+    /// How much closer two entries must be when their titles name different versions of one
+    /// thing ("Llama 3.1" and "Llama 3.2"): enough that a new release never joins the last one,
+    /// not so much that two reports of one comparison ("beats GPT-3.5", "rivals GPT-4") cannot.
+    public var otherVersionPenalty = 0.35
     /// How many of an entry's rarest title words find its neighbours (its models always do).
     public var keysPerEntry = 6
     /// How many later neighbours in time one key yields.
@@ -72,11 +76,11 @@ public struct StoryClusterer: Sendable {
                     step += 1
                     if candidates[right].time - candidates[left].time > window { break }
                     // A pair sharing several keys is compared more than once; merging is idempotent.
-                    guard candidates[left].feedID != candidates[right].feedID, !features.namesOtherVersions(left, right)
-                    else { continue }
+                    guard candidates[left].feedID != candidates[right].feedID else { continue }
                     let similarity = features.cosine(left, right)
                     let days = Double(candidates[right].time - candidates[left].time) / 86_400
-                    if similarity >= threshold + thresholdPerDay * days {
+                    let versionPenalty = features.namesOtherVersions(left, right) ? otherVersionPenalty : 0
+                    if similarity >= threshold + thresholdPerDay * days + versionPenalty {
                         edges.append(Edge(left: min(left, right), right: max(left, right), similarity: similarity))
                     }
                 }

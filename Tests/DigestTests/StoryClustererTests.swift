@@ -43,6 +43,19 @@ import Testing
         #expect(StoryClusterer().stories(items).count == items.count)
     }
 
+    @Test func oneComparisonNamingOtherRivalsIsStillOneStory() {
+        let items =
+            [
+                candidate(
+                    1, 0, "Databricks says DBRX beats GPT-3.5", "Databricks released DBRX, a 132B mixture-of-experts model with open weights.",
+                    models: ["DBRX", "GPT-3.5"]),
+                candidate(
+                    2, 3, "Databricks' open DBRX model rivals GPT-4 on some tests",
+                    "The 132B mixture-of-experts DBRX from Databricks has open weights.", models: ["DBRX", "GPT-4"]),
+            ] + background
+        #expect(StoryClusterer().stories(items).first == [0, 1])
+    }
+
     @Test func oneFeedNeverReportsAStoryTwice() {
         let items = [
             candidate(1, 0, "OpenAI launches GPT-4o mini", "A cheaper small model.", models: ["GPT-4o mini"]),
