@@ -50,15 +50,21 @@ public enum Tokenizer {
         func flush(at end: Int) {
             guard length > 0 else { return }
             let word = UnsafeBufferPointer(rebasing: bytes[(end - length)..<end])
+            // One pass lower-cases into the string's own storage and hashes the lower-cased bytes.
+            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
             let text: String
-            let hash: UInt64
             if hasUpper {
-                let lowered = word.map { $0 >= 65 && $0 <= 90 ? $0 | 0x20 : $0 }
-                text = String(decoding: lowered, as: UTF8.self)
-                hash = Token.hash(lowered)
+                text = String(unsafeUninitializedCapacity: word.count) { storage in
+                    for (offset, byte) in word.enumerated() {
+                        let lowered = byte >= 65 && byte <= 90 ? byte | 0x20 : byte
+                        storage[offset] = lowered
+                        hash = (hash ^ UInt64(lowered)) &* 0x100_0000_01b3
+                    }
+                    return word.count
+                }
             } else {
                 text = String(decoding: word, as: UTF8.self)
-                hash = Token.hash(word)
+                for byte in word { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
             }
             tokens.append(Token(text: text, isCapitalized: capitalized, hash: hash))
             length = 0
