@@ -31,14 +31,6 @@ struct DigestCommand: ParsableCommand {
         commandName: "digest", abstract: "Build, list and read the weekly digests.",
         subcommands: [Build.self, List.self, Show.self, Feed.self])
 
-    static func open(_ options: DatabaseOptions) throws -> Store {
-        do {
-            return try Store(path: options.resolvedPath)
-        } catch {
-            throw CommandFailure("\(options.resolvedPath): \(error)")
-        }
-    }
-
     /// One line on standard error when the summary endpoint failed for some stories.
     static func warn(about summaryFailures: [String]) {
         guard let first = summaryFailures.first else { return }
@@ -113,7 +105,7 @@ struct DigestCommand: ParsableCommand {
 
         func run() throws {
             let settings = try config.settings()
-            let store = try DigestCommand.open(database)
+            let store = try database.open()
             let now = DigestCommand.now()
             let period = try period(now: now)
             let result = try DigestPipeline(store: store, settings: settings, tagger: try knowledge.tagger()).build(period: period, at: now)
@@ -134,7 +126,7 @@ struct DigestCommand: ParsableCommand {
         @OptionGroup var database: DatabaseOptions
 
         func run() throws {
-            let store = try DigestCommand.open(database)
+            let store = try database.open()
             let digests = try store.digests()
             if digests.isEmpty, !json { print("no digests yet; build one with: ainews digest build") }
             if !digests.isEmpty, !json { print("PERIOD                  REV  BUILT                 PUBLISHED             ITEMS  STORIES") }
@@ -175,7 +167,7 @@ struct DigestCommand: ParsableCommand {
         @OptionGroup var database: DatabaseOptions
 
         func run() throws {
-            let store = try DigestCommand.open(database)
+            let store = try database.open()
             let stored = try DigestCommand.find(in: store, period: period, revision: revision)
             let digest = try DigestCoding.decode(stored)
             switch format {
@@ -206,7 +198,7 @@ struct DigestCommand: ParsableCommand {
         @OptionGroup var database: DatabaseOptions
 
         func run() throws {
-            let store = try DigestCommand.open(database)
+            let store = try database.open()
             var chosen: [String: StoredDigest] = [:]
             for stored in try store.digests() {
                 // The published revision of a period, else (when asked) its latest.

@@ -1,6 +1,18 @@
 import AINewsCore
 import AINewsParse
+import ArgumentParser
 import Foundation
+
+/// The two arguments every evaluation command takes: the labels and the feeds they name.
+struct CorpusArguments: ParsableArguments {
+    @Argument(help: "labels.jsonl: one {\"feed\", \"guid\", \"label\", \"story_id\", …} object a line.")
+    var labels: String
+
+    @Argument(help: "The directory holding the feeds the labels name.")
+    var feedsDirectory: String
+
+    func load() throws -> LabelledCorpus { try LabelledCorpus(labels: labels, feedsDirectory: feedsDirectory) }
+}
 
 /// A hand-labelled corpus: labels.jsonl (one object per item, naming its feed file and guid) and
 /// the directory of feeds, parsed, with each label matched to its entry.

@@ -36,7 +36,7 @@ struct Publish: ParsableCommand {
         let settings = try config.settings()
         guard let fromText = settings.mail.from else { throw CommandFailure("mail_from is not set (in the config file or AINEWS_MAIL_FROM)") }
         guard let from = Mailbox(fromText) else { throw CommandFailure("mail_from: '\(fromText)' is not an address") }
-        let store = try DigestCommand.open(database)
+        let store = try database.open()
         // One run at a time sends (a dry run only reads).
         let lock: PublishLock?
         do {

@@ -13,22 +13,17 @@ struct EvalStories: ParsableCommand {
         commandName: "eval-stories",
         abstract: "Print pairwise precision, recall and F1 of \"same story\" against a labelled set, and the mistakes.")
 
-    @Argument(help: "labels.jsonl: one {\"feed\", \"guid\", \"story_id\", …} object a line.")
-    var labels: String
-
-    @Argument(help: "The directory holding the feeds the labels name.")
-    var feedsDirectory: String
-
+    @OptionGroup var corpus: CorpusArguments
     @OptionGroup var knowledge: KnowledgeOptions
 
     func run() throws {
         let tagger = try knowledge.tagger()
-        let corpus = try LabelledCorpus(labels: labels, feedsDirectory: feedsDirectory)
+        let labels = try corpus.load()
         // Every entry of every feed is clustered, labelled or not, as the digest would.
         var candidates: [StoryCandidate] = []
         var titles: [String] = []
         var indexOfEntry: [String: Int] = [:]
-        for (feedIndex, feed) in corpus.feeds.enumerated() {
+        for (feedIndex, feed) in labels.feeds.enumerated() {
             for entry in feed.entries {
                 indexOfEntry[feed.name + "\u{0}" + (entry.id ?? entry.link ?? "")] = candidates.count
                 candidates.append(StoryCandidate(entry, feedID: Int64(feedIndex), models: tagger.tag(entry).models.map(\.name)))
@@ -40,8 +35,8 @@ struct EvalStories: ParsableCommand {
         for (number, story) in stories.enumerated() { for index in story { storyOf[index] = number } }
 
         var labelled: [(index: Int, story: String)] = []
-        for item in corpus.items {
-            guard let storyID = item.label.storyID else { throw CommandFailure("\(labels):\(item.line): no story_id") }
+        for item in labels.items {
+            guard let storyID = item.label.storyID else { throw CommandFailure("\(corpus.labels):\(item.line): no story_id") }
             guard let index = indexOfEntry[item.label.feed + "\u{0}" + (item.entry.id ?? item.entry.link ?? "")] else { continue }
             labelled.append((index, storyID))
         }

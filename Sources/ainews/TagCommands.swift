@@ -88,22 +88,17 @@ struct EvalTags: ParsableCommand {
         commandName: "eval-tags",
         abstract: "Print accuracy, per-class precision/recall/F1, macro-F1, the confusion matrix and the misses against a labelled set.")
 
-    @Argument(help: "labels.jsonl: one {\"feed\", \"guid\", \"label\", …} object a line.")
-    var labels: String
-
-    @Argument(help: "The directory holding the feeds the labels name.")
-    var feedsDirectory: String
-
+    @OptionGroup var corpus: CorpusArguments
     @OptionGroup var knowledge: KnowledgeOptions
 
     func run() throws {
         let tagger = try knowledge.tagger()
-        let corpus = try LabelledCorpus(labels: labels, feedsDirectory: feedsDirectory)
+        let labelled = try corpus.load()
         var evaluation = TagEvaluation()
         var misses: [String] = []
-        for item in corpus.items {
+        for item in labelled.items {
             guard let expected = TagResult.Label(rawValue: item.label.label) else {
-                throw CommandFailure("\(labels):\(item.line): unknown label '\(item.label.label)'")
+                throw CommandFailure("\(corpus.labels):\(item.line): unknown label '\(item.label.label)'")
             }
             let result = tagger.tag(item.entry)
             evaluation.record(expected: expected, predicted: result.label)
