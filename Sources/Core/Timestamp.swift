@@ -23,9 +23,12 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable, CustomStringCo
         lhs.secondsSince1970 < rhs.secondsSince1970
     }
 
+    /// Whole days since 1970-01-01, rounded down (also before 1970).
+    public var daysSince1970: Int64 { secondsSince1970.floorDivided(by: 86_400) }
+
     /// The civil UTC fields of this instant.
     public var components: (year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int) {
-        let days = Int(secondsSince1970.floorDivided(by: 86_400))
+        let days = Int(daysSince1970)
         let secondOfDay = Int(secondsSince1970 - Int64(days) * 86_400)
         let (year, month, day) = Self.civilFromDays(days)
         return (year, month, day, secondOfDay / 3600, secondOfDay % 3600 / 60, secondOfDay % 60)

@@ -57,7 +57,7 @@ public struct DigestPipeline {
         summarizer.timeoutSeconds = settings.summaryTimeoutSeconds
         let store = self.store
         return { title, sources in
-            let key = Self.hash(summarizer.model + "\n" + summarizer.prompt(title: title, sources: sources))
+            let key = FNV1a.hex(summarizer.model + "\n" + summarizer.prompt(title: title, sources: sources))
             if let cached = try? store.cachedSummary(requestHash: key) { return cached }
             switch summarizer.summary(title: title, sources: sources) {
             case .success(let text):
@@ -68,16 +68,6 @@ public struct DigestPipeline {
                 return nil
             }
         }
-    }
-
-    /// FNV-1a, hex: a stable key across runs.
-    static func hash(_ text: String) -> String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in text.utf8 {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x100_0000_01b3
-        }
-        return String(hash, radix: 16)
     }
 
     private func host(of url: String) -> String {

@@ -17,7 +17,7 @@ public struct Period: Sendable, Equatable, Codable {
 
     /// The ISO week that contains `time`.
     public static func week(containing time: Timestamp) -> Period {
-        let days = Int(time.secondsSince1970.daysFloor)
+        let days = Int(time.daysSince1970)
         let weekday = (days + 3).modulo(7)  // 1970-01-01 was a Thursday; Monday is 0.
         let monday = days - weekday
         let thursday = monday + 3
@@ -52,8 +52,8 @@ public struct Period: Sendable, Equatable, Codable {
 
     /// The whole UTC days from `first` to `last`, both included.
     public static func days(from first: Timestamp, to last: Timestamp) -> Period? {
-        let start = first.secondsSince1970.daysFloor * 86_400
-        let end = (last.secondsSince1970.daysFloor + 1) * 86_400
+        let start = first.daysSince1970 * 86_400
+        let end = (last.daysSince1970 + 1) * 86_400
         guard end > start else { return nil }
         return Period(
             name: "\(Self.day(start))..\(Self.day(end - 86_400))", start: Timestamp(secondsSince1970: start),
@@ -72,9 +72,4 @@ public struct Period: Sendable, Equatable, Codable {
 
 extension Int {
     fileprivate func modulo(_ divisor: Int) -> Int { ((self % divisor) + divisor) % divisor }
-}
-
-extension Int64 {
-    /// Whole days since 1970, rounded down (also before 1970).
-    fileprivate var daysFloor: Int64 { self >= 0 ? self / 86_400 : -((-self + 86_399) / 86_400) }
 }

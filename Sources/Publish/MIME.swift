@@ -112,7 +112,7 @@ enum MIME {
     /// RFC 5322 date: "Mon, 30 Sep 2024 07:00:00 +0000".
     static func date(_ time: Timestamp) -> String {
         let c = time.components
-        let days = Int(time.secondsSince1970 >= 0 ? time.secondsSince1970 / 86_400 : (time.secondsSince1970 - 86_399) / 86_400)
+        let days = Int(time.daysSince1970)
         let weekday = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"][((days % 7) + 7) % 7]
         let month = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"][c.month - 1]
         func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
@@ -138,12 +138,12 @@ public struct Mailbox: Sendable, Equatable {
 
     /// Reads "Name <local@domain>" or "local@domain".
     public init?(_ text: String) {
-        let trimmed = text.trimmingWhitespace()
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
         var name: String?
         var address = trimmed
         if trimmed.hasSuffix(">"), let open = trimmed.lastIndex(of: "<") {
             address = String(trimmed[trimmed.index(after: open)..<trimmed.index(before: trimmed.endIndex)])
-            let display = String(trimmed[..<open]).trimmingWhitespace()
+            let display = trimmed[..<open].trimmingCharacters(in: .whitespacesAndNewlines)
             name = display.isEmpty ? nil : display.trimmingCharacters(in: CharacterSet(charactersIn: "\""))
         }
         let parts = address.split(separator: "@", omittingEmptySubsequences: false)
@@ -165,12 +165,5 @@ public struct Mailbox: Sendable, Equatable {
             return quoted.split(separator: " ").map(String.init) + ["<\(address)>"]
         }
         return MIME.encodedWords(name) + ["<\(address)>"]
-    }
-}
-
-extension String {
-    func trimmingWhitespace() -> String {
-        guard let first = firstIndex(where: { !$0.isWhitespace }), let last = lastIndex(where: { !$0.isWhitespace }) else { return "" }
-        return String(self[first...last])
     }
 }

@@ -1,3 +1,4 @@
+import AINewsCore
 import AINewsFetch
 import CCurl
 import Foundation
@@ -133,7 +134,8 @@ public struct SendmailTransport: MailTransport {
         input.fileHandleForWriting.write(Data(message.source.replacingOccurrences(of: "\r\n", with: "\n").utf8))
         try? input.fileHandleForWriting.close()
         process.waitUntilExit()
-        let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).trimmingWhitespace()
+        let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).trimmingCharacters(
+            in: .whitespacesAndNewlines)
         guard process.terminationStatus != 0 else { return }
         // sysexits.h: EX_TEMPFAIL (75) is worth retrying; anything else is not.
         throw DeliveryFailure(
@@ -156,7 +158,7 @@ public struct MaildirTransport: MailTransport {
                 try manager.createDirectory(atPath: directory + "/" + folder, withIntermediateDirectories: true)
             }
             let name =
-                "\(Int(Date().timeIntervalSince1970)).\(NewsletterMessage.hash(message.messageID)).\(ProcessInfo.processInfo.processIdentifier).ainews"
+                "\(Int(Date().timeIntervalSince1970)).\(FNV1a.hex(message.messageID)).\(ProcessInfo.processInfo.processIdentifier).ainews"
             let temporary = URL(fileURLWithPath: directory + "/tmp/" + name)
             try Data(message.source.utf8).write(to: temporary)
             try manager.moveItem(atPath: temporary.path, toPath: directory + "/new/" + name)

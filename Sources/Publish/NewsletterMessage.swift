@@ -32,8 +32,8 @@ public struct NewsletterMessage: Sendable {
         self.from = from
         self.to = to
         subject = Self.subject(options.subjectTemplate, digest: digest)
-        messageID = "<ainews.\(revision.period).r\(revision.revision).\(Self.hash(to.address.lowercased()))@\(from.domain)>"
-        let boundary = "=_ainews_\(Self.hash(messageID))"
+        messageID = "<ainews.\(revision.period).r\(revision.revision).\(FNV1a.hex(to.address.lowercased()))@\(from.domain)>"
+        let boundary = "=_ainews_\(FNV1a.hex(messageID))"
         var headers = [
             MIME.fold("From:", from.headerValue),
             MIME.fold("To:", to.headerValue),
@@ -79,15 +79,5 @@ public struct NewsletterMessage: Sendable {
         for label in ["open", "closed", "both", "none"] { values[label] = String(digest.numbers.storiesByLabel[label] ?? 0) }
         for (name, value) in values { subject = subject.replacingOccurrences(of: "{\(name)}", with: value) }
         return subject
-    }
-
-    /// FNV-1a, hex: stable across runs, for ids that must not change.
-    static func hash(_ text: String) -> String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in text.utf8 {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x100_0000_01b3
-        }
-        return String(hash, radix: 16)
     }
 }

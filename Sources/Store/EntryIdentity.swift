@@ -49,17 +49,12 @@ public enum EntryIdentity {
 
     /// FNV-1a over title and content: stable across runs and platforms (unlike `Hasher`).
     public static func contentHash(of entry: Entry) -> String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        var hasher = FNV1a()
         for part in [entry.title ?? "", entry.summary ?? "", entry.content?.first?.value ?? ""] {
-            for byte in part.utf8 {
-                hash ^= UInt64(byte)
-                hash = hash &* 0x100_0000_01b3
-            }
-            hash ^= 0xFF
-            hash = hash &* 0x100_0000_01b3
+            hasher.combine(part.utf8)
+            hasher.combine(0xFF)
         }
-        let hex = String(hash, radix: 16)
-        return String(repeating: "0", count: 16 - hex.count) + hex
+        return hasher.hex
     }
 }
 

@@ -67,7 +67,7 @@ public struct Tagger: Sendable {
             var sorted = found
             sorted.entries.sort { $0.pattern.count > $1.pattern.count }
             sorted.cues.sort { $0.pattern.count > $1.pattern.count }
-            let hash = Token.hash(word.utf8)
+            let hash = FNV1a.hash(word.utf8)
             // Two first words with one hash share a slot; `matches` compares the words themselves.
             if let slot = index[hash] {
                 candidates[slot].entries = (candidates[slot].entries + sorted.entries).sorted { $0.pattern.count > $1.pattern.count }

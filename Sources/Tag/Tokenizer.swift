@@ -1,31 +1,23 @@
+import AINewsCore
+
 /// One word of item text, lower-cased, with whether it was written capitalised (for names that are
 /// also common words, such as "Pi" or "Command").
 public struct Token: Sendable, Equatable {
     public var text: String
     public var isCapitalized: Bool
-    /// FNV-1a of `text`, computed while tokenizing, so lookups need not hash the string again.
+    /// `FNV1a` of `text`, computed while tokenizing, so lookups need not hash the string again.
     public var hash: UInt64
 
     public init(text: String, isCapitalized: Bool) {
         self.text = text
         self.isCapitalized = isCapitalized
-        hash = Self.hash(text.utf8)
+        hash = FNV1a.hash(text.utf8)
     }
 
     init(text: String, isCapitalized: Bool, hash: UInt64) {
         self.text = text
         self.isCapitalized = isCapitalized
         self.hash = hash
-    }
-
-    /// FNV-1a over bytes that are lower-case already.
-    public static func hash(_ bytes: some Sequence<UInt8>) -> UInt64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in bytes {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x100_0000_01b3
-        }
-        return hash
     }
 }
 
@@ -51,22 +43,22 @@ public enum Tokenizer {
             guard length > 0 else { return }
             let word = UnsafeBufferPointer(rebasing: bytes[(end - length)..<end])
             // One pass lower-cases into the string's own storage and hashes the lower-cased bytes.
-            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+            var hasher = FNV1a()
             let text: String
             if hasUpper {
                 text = String(unsafeUninitializedCapacity: word.count) { storage in
                     for (offset, byte) in word.enumerated() {
                         let lowered = byte >= 65 && byte <= 90 ? byte | 0x20 : byte
                         storage[offset] = lowered
-                        hash = (hash ^ UInt64(lowered)) &* 0x100_0000_01b3
+                        hasher.combine(lowered)
                     }
                     return word.count
                 }
             } else {
                 text = String(decoding: word, as: UTF8.self)
-                for byte in word { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+                hasher.combine(word)
             }
-            tokens.append(Token(text: text, isCapitalized: capitalized, hash: hash))
+            tokens.append(Token(text: text, isCapitalized: capitalized, hash: hasher.value))
             length = 0
             hasUpper = false
         }
