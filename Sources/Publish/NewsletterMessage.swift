@@ -28,12 +28,43 @@ public struct NewsletterMessage: Sendable {
         }
     }
 
+    /// The MIME body every recipient of one revision gets, rendered once per mailing.
+    public struct Body: Sendable {
+        let boundary: String
+        let text: String
+
+        public init(digest: Digest, revision: StoredDigest) {
+            boundary = "=_ainews_\(FNV1a.hex("\(revision.period) r\(revision.revision)"))"
+            text = [
+                "This is a MIME message: a plain-text and an HTML version of the same digest.",
+                "",
+                "--" + boundary,
+                "Content-Type: text/plain; charset=utf-8",
+                "Content-Transfer-Encoding: quoted-printable",
+                "",
+                MIME.quotedPrintable(DigestRenderer.text(digest)),
+                "--" + boundary,
+                "Content-Type: text/html; charset=utf-8",
+                "Content-Transfer-Encoding: quoted-printable",
+                "",
+                MIME.quotedPrintable(DigestRenderer.html(digest)),
+                "--" + boundary + "--",
+                "",
+            ].joined(separator: "\r\n")
+        }
+    }
+
     public init(digest: Digest, revision: StoredDigest, from: Mailbox, to: Mailbox, date: Timestamp, options: Options) {
+        self.init(
+            body: Body(digest: digest, revision: revision), digest: digest, revision: revision, from: from, to: to, date: date, options: options)
+    }
+
+    /// A recipient's message around a body rendered once for the whole mailing.
+    public init(body: Body, digest: Digest, revision: StoredDigest, from: Mailbox, to: Mailbox, date: Timestamp, options: Options) {
         self.from = from
         self.to = to
         subject = Self.subject(options.subjectTemplate, digest: digest)
         messageID = "<ainews.\(revision.period).r\(revision.revision).\(FNV1a.hex(to.address.lowercased()))@\(from.domain)>"
-        let boundary = "=_ainews_\(FNV1a.hex(messageID))"
         var headers = [
             MIME.fold("From:", from.headerValue),
             MIME.fold("To:", to.headerValue),
@@ -52,24 +83,8 @@ public struct NewsletterMessage: Sendable {
                 MIME.fold("List-Unsubscribe:", unsubscribe.enumerated().map { $0.offset < unsubscribe.count - 1 ? $0.element + "," : $0.element }))
             if options.unsubscribeURL != nil { headers.append("List-Unsubscribe-Post: List-Unsubscribe=One-Click") }
         }
-        headers.append("Content-Type: multipart/alternative; boundary=\"\(boundary)\"")
-        let body = [
-            "This is a MIME message: a plain-text and an HTML version of the same digest.",
-            "",
-            "--" + boundary,
-            "Content-Type: text/plain; charset=utf-8",
-            "Content-Transfer-Encoding: quoted-printable",
-            "",
-            MIME.quotedPrintable(DigestRenderer.text(digest)),
-            "--" + boundary,
-            "Content-Type: text/html; charset=utf-8",
-            "Content-Transfer-Encoding: quoted-printable",
-            "",
-            MIME.quotedPrintable(DigestRenderer.html(digest)),
-            "--" + boundary + "--",
-            "",
-        ]
-        source = (headers + [""] + body).joined(separator: "\r\n")
+        headers.append("Content-Type: multipart/alternative; boundary=\"\(body.boundary)\"")
+        source = (headers + ["", body.text]).joined(separator: "\r\n")
     }
 
     /// Fills {period} {items} {stories} {open} {closed} {both} {none} (stories per section).

@@ -47,6 +47,7 @@ public struct Publisher {
     public func publish(_ revision: StoredDigest, digest: Digest, to recipients: [Mailbox], retryingRefused: Bool = false) throws -> Report {
         var report = Report()
         let log = try store.deliveries(digestID: revision.id)
+        let body = NewsletterMessage.Body(digest: digest, revision: revision)
         var seen = Set<String>()
         for (position, recipient) in recipients.enumerated() {
             let key = recipient.address.lowercased()
@@ -61,7 +62,8 @@ public struct Publisher {
                     continue
                 }
             }
-            let message = NewsletterMessage(digest: digest, revision: revision, from: from, to: recipient, date: clock(), options: options)
+            let message = NewsletterMessage(
+                body: body, digest: digest, revision: revision, from: from, to: recipient, date: clock(), options: options)
             var attempt = 0
             while true {
                 try store.beginDelivery(digestID: revision.id, recipient: key, messageID: message.messageID, at: clock())
