@@ -47,4 +47,18 @@ enum ByteScan {
         while index < count, !isSpecial(buffer[index]) { index += 1 }
         return index
     }
+
+    /// `bytes` without leading and trailing ASCII whitespace (space, tab, CR, LF, FF, VT).
+    static func trimmingASCIISpace(_ bytes: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+        var start = 0
+        var end = bytes.count
+        while start < end, isASCIISpace(bytes[start]) { start += 1 }
+        while end > start, isASCIISpace(bytes[end - 1]) { end -= 1 }
+        return UnsafeBufferPointer(rebasing: bytes[start..<end])
+    }
+
+    @inline(__always)
+    static func isASCIISpace(_ byte: UInt8) -> Bool {
+        byte == 0x20 || (byte >= 0x09 && byte <= 0x0D)
+    }
 }

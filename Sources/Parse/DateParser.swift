@@ -12,18 +12,29 @@ public enum DateParser {
     }
 
     public static func parse(_ text: String) -> Result? {
-        let trimmed = text.trimmed()
-        guard !trimmed.isEmpty, trimmed.utf8.count < 100 else { return nil }
-        let bytes = Array(trimmed.utf8)
-        if bytes.count >= 4, bytes[0..<4].allSatisfy(isDigit) {
-            return parseISO(bytes) ?? parseRFC822(trimmed)
+        var text = text
+        return text.withUTF8 { bytes in
+            let trimmed = ByteScan.trimmingASCIISpace(bytes)
+            if let first = trimmed.first, let last = trimmed.last, first >= 0x80 || last >= 0x80 {
+                // A non-ASCII end may be Unicode whitespace.
+                var unicodeTrimmed = String(decoding: trimmed, as: UTF8.self).trimmed()
+                return unicodeTrimmed.withUTF8 { parse(trimmed: $0) }
+            }
+            return parse(trimmed: trimmed)
         }
-        return parseRFC822(trimmed)
+    }
+
+    private static func parse(trimmed bytes: UnsafeBufferPointer<UInt8>) -> Result? {
+        guard !bytes.isEmpty, bytes.count < 100 else { return nil }
+        if bytes.count >= 4, bytes[0..<4].allSatisfy(isDigit) {
+            return parseISO(bytes) ?? parseRFC822(bytes)
+        }
+        return parseRFC822(bytes)
     }
 
     // MARK: - ISO 8601 / RFC 3339 / W3C-DTF
 
-    static func parseISO(_ bytes: [UInt8]) -> Result? {
+    static func parseISO(_ bytes: UnsafeBufferPointer<UInt8>) -> Result? {
         var index = 0
         func number(_ width: Int) -> Int? {
             guard index + width <= bytes.count else { return nil }
@@ -95,7 +106,7 @@ public enum DateParser {
                     offset = (zh * 3600 + zm * 60) * (sign == UInt8(ascii: "-") ? -1 : 1)
                     hasZone = true
                 } else {
-                    let rest = String(decoding: bytes[index...], as: UTF8.self).trimmed()
+                    let rest = String(decoding: UnsafeBufferPointer(rebasing: bytes[index...]), as: UTF8.self).trimmed()
                     guard let zone = zoneOffset(rest) else { return nil }
                     offset = zone
                     hasZone = true
@@ -175,9 +186,7 @@ public enum DateParser {
                 let start = index
                 index += 1
                 while index < count, isDigit(bytes[index]) || bytes[index] == UInt8(ascii: ":") { index += 1 }
-                guard time != nil, offset == nil,
-                    let zone = zoneOffset(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self))
-                else { return nil }
+                guard time != nil, offset == nil, let zone = zoneOffset(UnsafeBufferPointer(rebasing: bytes[start..<index])) else { return nil }
                 offset = zone
                 continue
             }
@@ -192,7 +201,7 @@ public enum DateParser {
                     month = value
                     continue
                 }
-                if time != nil, offset == nil, let zone = zoneOffset(String(decoding: word, as: UTF8.self)) {
+                if time != nil, offset == nil, let zone = zoneOffset(word) {
                     offset = zone
                     continue
                 }
@@ -254,6 +263,22 @@ public enum DateParser {
         "nzst": 12, "nzdt": 13, "est": -5, "edt": -4, "cst": -6, "cdt": -5, "mst": -7, "mdt": -6, "pst": -8, "pdt": -7, "akst": -9,
         "akdt": -8, "hst": -10, "ast": -4, "adt": -3, "nst": -(3 * 60 + 30), "ndt": -(2 * 60 + 30),
     ]
+
+    /// `zoneOffset(_:)` for the zones nearly every feed uses (`GMT`, `UTC`, `Z`, `+0200`) read
+    /// straight from the bytes, the rest through the general reading.
+    static func zoneOffset(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        if bytes.count == 3 {
+            let word = (bytes[0] | 0x20, bytes[1] | 0x20, bytes[2] | 0x20)
+            if word == (0x67, 0x6D, 0x74) || word == (0x75, 0x74, 0x63) { return 0 }  // gmt, utc
+        }
+        if bytes.count == 5, bytes[0] == UInt8(ascii: "+") || bytes[0] == UInt8(ascii: "-"), bytes[1...].allSatisfy(isDigit) {
+            let hours = Int(bytes[1] - 48) * 10 + Int(bytes[2] - 48)
+            let minutes = Int(bytes[3] - 48) * 10 + Int(bytes[4] - 48)
+            let seconds = hours * 3600 + minutes * 60
+            return bytes[0] == UInt8(ascii: "-") ? -seconds : seconds
+        }
+        return zoneOffset(String(decoding: bytes, as: UTF8.self))
+    }
 
     /// A zone as seconds east of UTC: `+0200`, `-07:00`, `GMT+2`, `EST`, or a military letter.
     static func zoneOffset(_ token: String) -> Int? {

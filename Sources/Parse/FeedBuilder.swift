@@ -30,6 +30,10 @@ final class FeedBuilder {
     private var entryGuid: String?
     private var stack: [Frame] = []
     private var capture: Capture?
+    /// The text and markup of the capture being read; one buffer reused for every value.
+    private var captureBuffer: [UInt8] = []
+    /// Whether the capture holds markup (or XHTML), so its text arrives escaped.
+    private var capturesMarkup = false
     private var person: Person?
     /// The best priority seen per field and scope (`PriorityKey.index`), `Int.max` when unset.
     private var priorities = [Int](repeating: .max, count: PriorityKey.count)
@@ -158,7 +162,6 @@ final class FeedBuilder {
         var guessesHTML = false
         var base: String?
         var language: String?
-        var buffer: [UInt8] = []
         var sawMarkup = false
         var xhtmlWrapperDepth: Int?
         var sawElement = false
@@ -168,13 +171,35 @@ final class FeedBuilder {
         var scheme: String?
         /// Atom content's `src`, the content's location when it is not inline.
         var source: String?
-        var linkAttributes: [String: String] = [:]
+        var linkAttributes = LinkAttributes()
     }
 
     enum Field: Int, CaseIterable {
         case title, subtitle, summary, content, link, id, guid, language, rights, generator
         case published, updated, author, personName, personEmail, personURI, category, ttl, comments
         case sourceTitle, imageURL, imageTitle, imageLink, logo, atomLink, keywords
+    }
+
+    /// The attributes of an Atom link (or `atom:link` in RSS) that make its `Link`; the last of
+    /// a repeated attribute wins.
+    struct LinkAttributes {
+        var href, rel, type, title, hreflang, length: String?
+
+        init() {}
+
+        init(_ attributes: AttributeList) {
+            for index in 0..<attributes.count {
+                switch attributes.name(at: index)?.name {
+                case "href": href = attributes.value(at: index)
+                case "rel": rel = attributes.value(at: index)
+                case "type": type = attributes.value(at: index)
+                case "title": title = attributes.value(at: index)
+                case "hreflang": hreflang = attributes.value(at: index)
+                case "length": length = attributes.value(at: index)
+                default: break
+                }
+            }
+        }
     }
 
     struct PriorityKey: Hashable {
@@ -185,16 +210,11 @@ final class FeedBuilder {
         var index: Int { field.rawValue * 3 + (scope == .feed ? 0 : scope == .entry ? 1 : 2) }
     }
 
-    struct Attribute {
-        /// Canonical, lower-cased name (`xml:base`, `rdf:about`, `href`) for matching.
-        var name: String
-        /// The name as written, for writing markup back out.
-        var written: String
-        var value: String
-    }
-
     /// Whether unprefixed elements are Atom's: a `<feed>` root in no namespace or an unknown one.
     private var defaultNamespaceIsAtom = false
+
+    /// Whether unprefixed names read as Atom's, which is part of what a name means.
+    var readsUnprefixedAsAtom: Bool { defaultNamespaceIsAtom }
 
     /// The matching key of an element or attribute: namespace mapped to its usual prefix, lower-cased.
     func canonicalName(local: String, writtenPrefix: String?, uri: String?) -> String {
@@ -216,32 +236,30 @@ final class FeedBuilder {
     // MARK: - Events
 
     /// - Parameters:
-    ///   - name: the canonical key (`canonicalName`).
-    ///   - element: the known element of that name (`elements[name]`).
-    ///   - written: the name as written, or the local name for XHTML, for markup.
+    ///   - element: the element's resolved name.
     ///   - namespaces: the namespace declarations on the element, for markup outside XHTML.
-    func startElement(
-        name: String, element: Element?, written: String, attributes: [Attribute], namespaceURI: String?, namespaces: [(String?, String)]
-    ) {
+    func startElement(_ elementName: ElementName, attributes: AttributeList, namespaces: [(String?, String)]) {
         if stack.count >= maxDepth {
             isTooDeep = true
             return
         }
+        let name = elementName.name
+        let element = elementName.element
         var base = inheritedBase
         var language = inheritedLanguage
-        for attribute in attributes {
-            if attribute.name == "xml:base" {
-                base = URLResolver.resolve(attribute.value, against: base)
-            } else if attribute.name == "xml:lang" {
-                language = attribute.value.trimmed().replacingAll("_", with: "-")
+        for index in 0..<attributes.count {
+            if attributes.isXML("base", at: index) {
+                base = URLResolver.resolve(attributes.value(at: index), against: base)
+            } else if attributes.isXML("lang", at: index) {
+                language = attributes.value(at: index).trimmed().replacingAll("_", with: "-")
             }
         }
         if isInEntry, element == .item || element == .atomEntry, !(capture?.sawMarkup ?? false) || capture?.type == .text {
             // An item inside an item is a sibling whose predecessor was never closed (a broken
             // end tag): keep both rather than lose the second.
-            if var current = capture {
+            if let current = capture {
                 capture = nil
-                finish(&current)
+                finish(current)
             }
             endEntry()
             startEntry(attributes: attributes)
@@ -249,45 +267,44 @@ final class FeedBuilder {
             return
         }
         if capture != nil {
-            appendMarkupStart(name: name, element: element, written: written, attributes: attributes, namespaces: namespaces)
+            appendMarkupStart(elementName, attributes: attributes, namespaces: namespaces)
             stack.append(Frame(context: .ignored, base: base, language: language))
             return
         }
         if stack.isEmpty, namespaces.contains(where: { $0.1.lowercased() == Namespaces.rss090 }) {
             declaresRSS090 = true
         }
-        let context = open(name: name, element: element, attributes: attributes, namespaceURI: namespaceURI, base: base, language: language)
+        let context = open(name: name, element: element, attributes: attributes, namespaceURI: elementName.uri, base: base, language: language)
         stack.append(Frame(context: context, base: base, language: language))
     }
 
-    func endElement(written: String) {
+    func endElement(_ elementName: ElementName) {
         guard let frame = stack.popLast() else { return }
-        if var current = capture {
-            // Take the capture out so its buffer stays uniquely referenced (no copy on write).
-            capture = nil
+        if let current = capture {
             if stack.count == current.depth {
-                finish(&current)
+                capture = nil
+                finish(current)
                 return
             }
-            appendMarkupEnd(written: written, capture: &current)
-            capture = current
+            appendMarkupEnd(elementName, capture: current)
             return
         }
         close(frame)
     }
 
     func characters(_ bytes: UnsafeBufferPointer<UInt8>) {
-        guard capture != nil else { return }
-        if capture!.sawMarkup || capture!.xhtmlWrapperDepth != nil {
-            HTMLEscaping.appendEscapedText(bytes, to: &capture!.buffer)
+        guard case .some = capture else { return }
+        if capturesMarkup {
+            HTMLEscaping.appendEscapedText(bytes, to: &captureBuffer)
         } else {
-            capture!.buffer.append(contentsOf: bytes)
+            captureBuffer.append(contentsOf: bytes)
         }
     }
 
     // MARK: - Opening elements
 
-    private func open(name: String, element: Element?, attributes: [Attribute], namespaceURI: String?, base: String?, language: String?) -> Context {
+    private func open(name: String, element: Element?, attributes: AttributeList, namespaceURI: String?, base: String?, language: String?) -> Context
+    {
         let parent = stack.last?.context ?? .document
         switch parent {
         case .document:
@@ -338,11 +355,11 @@ final class FeedBuilder {
         }
     }
 
-    private func openRoot(name: String, element: Element?, attributes: [Attribute], namespaceURI: String?) -> Context {
+    private func openRoot(name: String, element: Element?, attributes: AttributeList, namespaceURI: String?) -> Context {
         switch element {
         case .rss:
             format = .rss
-            version = attributes.first { $0.name == "version" }?.value.trimmed().nilIfEmpty
+            version = attributes["version"]?.trimmed().nilIfEmpty
             return .rssRoot
         case .rdfRdf:
             format = .rdf
@@ -350,7 +367,7 @@ final class FeedBuilder {
             return .rssRoot
         case .atomFeed:
             format = .atom
-            let declared = attributes.first { $0.name == "version" }?.value.trimmed().nilIfEmpty
+            let declared = attributes["version"]?.trimmed().nilIfEmpty
             switch namespaceURI?.lowercased() {
             case Namespaces.atom10: version = "1.0"
             case Namespaces.atom03: version = declared ?? "0.3"
@@ -359,7 +376,7 @@ final class FeedBuilder {
                 notes.append("<feed> is in no Atom namespace; read as Atom")
             }
             isAtom03 = version?.hasPrefix("0.") == true
-            rootLanguage = attributes.first { $0.name == "xml:lang" }?.value
+            rootLanguage = attributes["xml:lang"]
             return .channel
         case .channel:
             format = .rss
@@ -380,7 +397,7 @@ final class FeedBuilder {
         }
     }
 
-    private func openInChannel(name: String, element: Element?, attributes: [Attribute], base: String?, language: String?) -> Context {
+    private func openInChannel(name: String, element: Element?, attributes: AttributeList, base: String?, language: String?) -> Context {
         if let context = openShared(name: name, element: element, attributes: attributes, scope: .feed, base: base, language: language) {
             return context
         }
@@ -405,7 +422,7 @@ final class FeedBuilder {
         case .generator, .atomGenerator:
             beginCapture(.generator, scope: .feed, type: .text, base: base, language: language)
         case .adminGeneratoragent:
-            if let resource = attributes.first(where: { $0.name == "rdf:resource" })?.value, feed.generator == nil {
+            if let resource = attributes["rdf:resource"], feed.generator == nil {
                 feed.generator = resource
             }
         case .atomLogo:
@@ -413,7 +430,7 @@ final class FeedBuilder {
         case .atomIcon:
             beginCapture(.logo, scope: .feed, type: .text, base: base, language: language, priority: 1)
         case .itunesImage:
-            if let href = attributes.first(where: { $0.name == "href" })?.value, feed.image?.url == nil {
+            if let href = attributes["href"], feed.image?.url == nil {
                 feed.image = Image(url: URLResolver.resolve(href.trimmed(), against: base))
             }
         case .ttl:
@@ -424,7 +441,7 @@ final class FeedBuilder {
         return .ignored
     }
 
-    private func openInItem(name: String, element: Element?, attributes: [Attribute], base: String?, language: String?) -> Context {
+    private func openInItem(name: String, element: Element?, attributes: AttributeList, base: String?, language: String?) -> Context {
         if let context = openShared(name: name, element: element, attributes: attributes, scope: .entry, base: base, language: language) {
             return context
         }
@@ -438,7 +455,7 @@ final class FeedBuilder {
         case .contentEncoded, .atomContent, .xhtmlBody, .xhtmlDiv, .fullitem:
             beginContent(name: name, element: element, attributes: attributes, base: base, language: language)
         case .guid:
-            let permalink = attributes.first { $0.name == "ispermalink" }?.value.trimmed().lowercased()
+            let permalink = attributes["ispermalink"]?.trimmed().lowercased()
             entryGuidIsPermalink = permalink != "false"
             beginCapture(.guid, scope: .entry, type: .text, base: base, language: language)
         case .mediaTitle:
@@ -448,7 +465,7 @@ final class FeedBuilder {
         case .comments:
             beginCapture(.comments, scope: .entry, type: .text, base: base, language: language)
         case .source:
-            if let url = attributes.first(where: { $0.name == "url" })?.value {
+            if let url = attributes["url"] {
                 entry.source = Source(title: entry.source?.title, link: URLResolver.resolve(url.trimmed(), against: base))
             }
             beginCapture(.sourceTitle, scope: .source, type: .text, base: base, language: language)
@@ -463,7 +480,7 @@ final class FeedBuilder {
     /// Elements that read the same in a channel and in an item: links, ids, dates, authors,
     /// categories.
     /// Returns nil for any other element.
-    private func openShared(name: String, element: Element?, attributes: [Attribute], scope: Scope, base: String?, language: String?) -> Context? {
+    private func openShared(name: String, element: Element?, attributes: AttributeList, scope: Scope, base: String?, language: String?) -> Context? {
         switch element {
         case .pubdate, .atomPublished, .atomIssued:
             beginCapture(.published, scope: scope, type: .text, base: base, language: language, priority: 0)
@@ -486,7 +503,7 @@ final class FeedBuilder {
             beginCapture(.keywords, scope: scope, type: .text, base: base, language: language)
         case .link:
             // RSS's <link> holds the URL as text; a few feeds give it as an attribute.
-            if let href = attributes.first(where: { $0.name == "href" })?.value {
+            if let href = attributes["href"] {
                 addAtomLink(attributes, scope: scope, base: base)
                 let url = URLResolver.resolve(href.trimmed(), against: base)
                 if scope == .feed { feed.link = url } else { entry.link = url }
@@ -503,12 +520,12 @@ final class FeedBuilder {
         return .ignored
     }
 
-    private func openCategory(name: String, element: Element?, attributes: [Attribute], scope: Scope, base: String?, language: String?) -> Context {
+    private func openCategory(name: String, element: Element?, attributes: AttributeList, scope: Scope, base: String?, language: String?) -> Context {
         switch element {
         case .atomCategory:
-            let term = attributes.first { $0.name == "term" }?.value
-            let scheme = attributes.first { $0.name == "scheme" }?.value
-            let label = attributes.first { $0.name == "label" }?.value
+            let term = attributes["term"]
+            let scheme = attributes["scheme"]
+            let label = attributes["label"]
             if term != nil || label != nil {
                 appendCategory(Category(term: term, scheme: scheme?.nilIfEmpty, label: label), scope: scope)
             } else {
@@ -517,13 +534,13 @@ final class FeedBuilder {
                 capture?.scheme = scheme
             }
         case .itunesCategory:
-            if let text = attributes.first(where: { $0.name == "text" })?.value {
+            if let text = attributes["text"] {
                 appendCategory(Category(term: text, scheme: "http://www.itunes.com/"), scope: scope)
             }
             return .itunesCategory(scope)
         default:
             beginCapture(.category, scope: scope, type: .text, base: base, language: language)
-            if let domain = attributes.first(where: { $0.name == "domain" || $0.name == "scheme" })?.value {
+            if let domain = (attributes["domain"] ?? attributes["scheme"]) {
                 capture?.scheme = domain
             } else if element == .mediaCategory {
                 capture?.scheme = "http://search.yahoo.com/mrss/category_schema"
@@ -532,12 +549,12 @@ final class FeedBuilder {
         return .ignored
     }
 
-    private func startEntry(attributes: [Attribute]) {
+    private func startEntry(attributes: AttributeList) {
         entry = Entry()
         isInEntry = true
         entryGuid = nil
         entryGuidIsPermalink = false
-        if let about = attributes.first(where: { $0.name == "rdf:about" })?.value {
+        if let about = attributes["rdf:about"] {
             entry.id = about
         }
         for field in Field.allCases {
@@ -546,10 +563,9 @@ final class FeedBuilder {
         }
     }
 
-    private func addAtomLink(_ attributes: [Attribute], scope: Scope, base: String?) {
-        var values: [String: String] = [:]
-        for attribute in attributes { values[attribute.name] = attribute.value }
-        guard let rawHref = values["href"] else {
+    private func addAtomLink(_ attributes: AttributeList, scope: Scope, base: String?) {
+        let values = LinkAttributes(attributes)
+        guard let rawHref = values.href else {
             // Some feeds put the URL in the text: read it, then add the link.
             beginCapture(.atomLink, scope: scope, type: .text, base: base, language: nil)
             capture?.linkAttributes = values
@@ -558,13 +574,13 @@ final class FeedBuilder {
         addAtomLink(values, href: rawHref, scope: scope, base: base)
     }
 
-    private func addAtomLink(_ values: [String: String], href rawHref: String, scope: Scope, base: String?) {
+    private func addAtomLink(_ values: LinkAttributes, href rawHref: String, scope: Scope, base: String?) {
         let href = URLResolver.resolve(rawHref.trimmed(), against: base)
-        let rel = values["rel"]?.trimmed().nilIfEmpty ?? "alternate"
-        let type = values["type"]?.nilIfEmpty ?? (rel == "self" ? "application/atom+xml" : nil)
+        let rel = values.rel?.trimmed().nilIfEmpty ?? "alternate"
+        let type = values.type?.nilIfEmpty ?? (rel == "self" ? "application/atom+xml" : nil)
         let link = Link(
-            href: href, rel: rel, type: type, title: values["title"]?.nilIfEmpty,
-            hreflang: values["hreflang"]?.nilIfEmpty, length: values["length"].flatMap { Int($0.trimmed()) })
+            href: href, rel: rel, type: type, title: values.title?.nilIfEmpty, hreflang: values.hreflang?.nilIfEmpty,
+            length: values.length.flatMap { Int($0.trimmed()) })
         switch scope {
         case .feed:
             feed.links = (feed.links ?? []) + [link]
@@ -582,28 +598,34 @@ final class FeedBuilder {
         }
     }
 
-    private func addEnclosure(_ attributes: [Attribute], base: String?) {
-        guard let url = attributes.first(where: { $0.name == "url" })?.value.trimmed(), !url.isEmpty else { return }
-        let type = attributes.first { $0.name == "type" }?.value.trimmed().nilIfEmpty
-        let length = attributes.first { $0.name == "length" }.flatMap { Int($0.value.trimmed()) }
+    private func addEnclosure(_ attributes: AttributeList, base: String?) {
+        guard let url = attributes["url"]?.trimmed(), !url.isEmpty else { return }
+        let type = attributes["type"]?.trimmed().nilIfEmpty
+        let length = attributes["length"].flatMap { Int($0.trimmed()) }
         entry.enclosures = (entry.enclosures ?? []) + [Enclosure(url: URLResolver.resolve(url, against: base), type: type, length: length)]
     }
 
     // MARK: - Captures
 
+    private func startCapture(_ newCapture: Capture) {
+        capture = newCapture
+        captureBuffer.removeAll(keepingCapacity: true)
+        capturesMarkup = newCapture.sawMarkup || newCapture.xhtmlWrapperDepth != nil
+    }
+
     private func beginCapture(_ field: Field, scope: Scope, type: TextType, base: String?, language: String?, priority: Int = 0) {
         if priorities[PriorityKey(field: field, scope: scope).index] < priority {
             return
         }
-        capture = Capture(field: field, scope: scope, depth: stack.count, type: type, base: base, language: language)
+        startCapture(Capture(field: field, scope: scope, depth: stack.count, type: type, base: base, language: language))
         capture?.priority = priority
     }
 
     /// Starts a text construct: Atom's `type`/`mode` attributes decide how to read it; RSS text
     /// is HTML in descriptions and guessed elsewhere.
-    private func beginTextConstruct(_ field: Field, scope: Scope, attributes: [Attribute], base: String?, language: String?, priority: Int = 0) {
-        let typeAttribute = attributes.first { $0.name == "type" }?.value.trimmed().lowercased()
-        let mode = attributes.first { $0.name == "mode" }?.value.trimmed().lowercased()
+    private func beginTextConstruct(_ field: Field, scope: Scope, attributes: AttributeList, base: String?, language: String?, priority: Int = 0) {
+        let typeAttribute = attributes["type"]?.trimmed().lowercased()
+        let mode = attributes["mode"]?.trimmed().lowercased()
         var type: TextType
         var guesses = false
         var isBase64 = mode == "base64"
@@ -625,22 +647,23 @@ final class FeedBuilder {
         capture?.guessesHTML = guesses
     }
 
-    private func beginContent(name: String, element: Element?, attributes: [Attribute], base: String?, language: String?) {
+    private func beginContent(name: String, element: Element?, attributes: AttributeList, base: String?, language: String?) {
         if name == "atom:content" {
-            let typeAttribute = attributes.first { $0.name == "type" }?.value.trimmed().lowercased()
-            let mode = attributes.first { $0.name == "mode" }?.value.trimmed().lowercased()
+            let typeAttribute = attributes["type"]?.trimmed().lowercased()
+            let mode = attributes["mode"]?.trimmed().lowercased()
             var type = Self.textType(typeAttribute)
             if isAtom03, mode == "xml", type == .text { type = .html }
-            capture = Capture(field: .content, scope: .entry, depth: stack.count, type: type, base: base, language: language)
+            startCapture(Capture(field: .content, scope: .entry, depth: stack.count, type: type, base: base, language: language))
             capture?.isBase64 = mode == "base64" || Self.isBinary(typeAttribute)
-            if let src = attributes.first(where: { $0.name == "src" })?.value {
+            if let src = attributes["src"] {
                 capture?.source = URLResolver.resolve(src.trimmed(), against: base)
             }
         } else if name == "xhtml:body" || name == "xhtml:div" {
-            capture = Capture(field: .content, scope: .entry, depth: stack.count, type: .xhtml, base: base, language: language)
+            startCapture(Capture(field: .content, scope: .entry, depth: stack.count, type: .xhtml, base: base, language: language))
             capture?.sawMarkup = true
+            capturesMarkup = true
         } else {
-            capture = Capture(field: .content, scope: .entry, depth: stack.count, type: .html, base: base, language: language)
+            startCapture(Capture(field: .content, scope: .entry, depth: stack.count, type: .html, base: base, language: language))
         }
     }
 
@@ -662,78 +685,86 @@ final class FeedBuilder {
         }
     }
 
-    private func appendMarkupStart(name: String, element: Element?, written: String, attributes: [Attribute], namespaces: [(String?, String)]) {
+    private func appendMarkupStart(_ elementName: ElementName, attributes: AttributeList, namespaces: [(String?, String)]) {
         guard var current = capture else { return }
         capture = nil
         let isWrapper =
             current.type == .xhtml && !isAtom03 && !current.sawElement && current.xhtmlWrapperDepth == nil
-            && element == .xhtmlDiv && stack.count == current.depth + 1
-            && current.buffer.allSatisfy(DocumentDecoder.isXMLSpace)
+            && elementName.element == .xhtmlDiv && stack.count == current.depth + 1
+            && captureBuffer.allSatisfy(DocumentDecoder.isXMLSpace)
         current.sawElement = true
         if isWrapper {
             current.xhtmlWrapperDepth = stack.count
-            current.buffer.removeAll()
+            capturesMarkup = true
+            captureBuffer.removeAll(keepingCapacity: true)
             capture = current
             return
         }
         if !current.sawMarkup, current.xhtmlWrapperDepth == nil {
             // Text before the first element arrived unescaped; escape it now it is markup.
-            let text = current.buffer
-            current.buffer = []
-            text.withUnsafeBufferPointer { HTMLEscaping.appendEscapedText($0, to: &current.buffer) }
+            let text = captureBuffer
+            captureBuffer.removeAll(keepingCapacity: true)
+            text.withUnsafeBufferPointer { HTMLEscaping.appendEscapedText($0, to: &captureBuffer) }
         }
         current.sawMarkup = true
-        current.buffer.append(UInt8(ascii: "<"))
-        current.buffer.append(contentsOf: written.utf8)
-        var pairs = attributes.map { ($0.written, $0.value) }
+        capturesMarkup = true
+        captureBuffer.append(UInt8(ascii: "<"))
+        captureBuffer.append(contentsOf: elementName.written.utf8)
+        var pairs: [(String, String)] = []
+        for index in 0..<attributes.count {
+            if let name = attributes.name(at: index) { pairs.append((name.written, attributes.value(at: index))) }
+        }
         for (prefix, uri) in namespaces where uri.lowercased() != "http://www.w3.org/1999/xhtml" {
             pairs.append((prefix.map { "xmlns:" + $0 } ?? "xmlns", uri))
         }
         for (attributeName, value) in pairs {
-            current.buffer.append(UInt8(ascii: " "))
-            current.buffer.append(contentsOf: attributeName.utf8)
-            current.buffer.append(contentsOf: "=\"".utf8)
-            HTMLEscaping.appendEscapedAttribute(value, to: &current.buffer)
-            current.buffer.append(UInt8(ascii: "\""))
+            captureBuffer.append(UInt8(ascii: " "))
+            captureBuffer.append(contentsOf: attributeName.utf8)
+            captureBuffer.append(contentsOf: "=\"".utf8)
+            HTMLEscaping.appendEscapedAttribute(value, to: &captureBuffer)
+            captureBuffer.append(UInt8(ascii: "\""))
         }
-        if HTMLSanitizer.voidElements.contains(written.lowercased()) {
-            current.buffer.append(contentsOf: " />".utf8)
+        if elementName.isVoid {
+            captureBuffer.append(contentsOf: " />".utf8)
         } else {
-            current.buffer.append(UInt8(ascii: ">"))
+            captureBuffer.append(UInt8(ascii: ">"))
         }
         capture = current
     }
 
-    private func appendMarkupEnd(written: String, capture current: inout Capture) {
+    private func appendMarkupEnd(_ elementName: ElementName, capture current: Capture) {
         if let wrapper = current.xhtmlWrapperDepth, wrapper == stack.count {
             return
         }
-        guard !HTMLSanitizer.voidElements.contains(written.lowercased()) else { return }
-        current.buffer.append(contentsOf: "</".utf8)
-        current.buffer.append(contentsOf: written.utf8)
-        current.buffer.append(UInt8(ascii: ">"))
+        guard !elementName.isVoid else { return }
+        captureBuffer.append(contentsOf: "</".utf8)
+        captureBuffer.append(contentsOf: elementName.written.utf8)
+        captureBuffer.append(UInt8(ascii: ">"))
     }
 
     // MARK: - Finishing values
 
-    private func finish(_ capture: inout Capture) {
-        var raw = String(decoding: capture.buffer, as: UTF8.self)
+    private func finish(_ capture: Capture) {
         var type = capture.type
-        if capture.isBase64 {
-            raw = Base64.decodeToString(raw.filter { !$0.isWhitespace }) ?? raw
-        }
         if capture.sawMarkup, type == .text {
             type = .html
         }
-        let trimmed = raw.trimmed()
-        if capture.guessesHTML, HTMLSanitizer.looksLikeHTML(trimmed) {
-            type = .html
+        let value = captureBuffer.withUnsafeBufferPointer { buffer -> String in
+            let trimmed = ByteScan.trimmingASCIISpace(buffer)
+            guard !capture.isBase64, trimmed.first.map({ $0 < 0x80 }) ?? true, trimmed.last.map({ $0 < 0x80 }) ?? true else {
+                // Base64, or a non-ASCII character at an end that may be Unicode whitespace.
+                var raw = String(decoding: buffer, as: UTF8.self)
+                if capture.isBase64 {
+                    raw = Base64.decodeToString(raw.filter { !$0.isWhitespace }) ?? raw
+                }
+                let text = raw.trimmed()
+                if capture.guessesHTML, HTMLSanitizer.looksLikeHTML(text) { type = .html }
+                return type == .text ? text : HTMLSanitizer.sanitize(text, base: capture.base)
+            }
+            if capture.guessesHTML, HTMLSanitizer.looksLikeHTML(trimmed) { type = .html }
+            return type == .text ? String(decoding: trimmed, as: UTF8.self) : HTMLSanitizer.sanitize(trimmed, base: capture.base)
         }
-        let value: String
-        switch type {
-        case .text: value = trimmed
-        case .html, .xhtml: value = HTMLSanitizer.sanitize(trimmed, base: capture.base)
-        }
+        captureBuffer.removeAll(keepingCapacity: true)
         assign(value, type: type, capture: capture)
     }
 

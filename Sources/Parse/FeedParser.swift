@@ -59,14 +59,13 @@ public final class FeedParser {
     private let configuration: Configuration
     private var decoder: DocumentDecoder
     private var repair = XMLRepair()
-    private var builder: FeedBuilder
+    /// The SAX receiver (and its builder) of the current read.
+    private var receiver: SAXReceiver
     private var parser: XMLPushParser?
     /// How the document is being read: see `Mode`.
     private var mode = Mode.undecided
     /// Every byte so far while reading optimistically, to read again carefully if need be.
     private var history: [UInt8] = []
-    /// Set by libxml2's callbacks when the optimistic read met something that needs repair.
-    fileprivate var needsCarefulRead = false
     /// Problems known before any byte is read (a Content-Type that is no feed type).
     private var headerProblems: [String] = []
 
@@ -80,7 +79,6 @@ public final class FeedParser {
     private var inputCount = 0
     private var sawNonSpace = false
     private var sawBinary = false
-    private var errors: [String] = []
     private var decoded: [UInt8] = []
     private var repaired: [UInt8] = []
 
@@ -92,9 +90,9 @@ public final class FeedParser {
         {
             headerProblems.append("served as \(mediaType), which is not a feed type")
         }
-        errors = headerProblems
         decoder = DocumentDecoder(httpCharset: Self.charset(in: configuration.contentType))
-        builder = FeedBuilder(documentBase: configuration.baseURL, maxDepth: configuration.maxDepth)
+        receiver = SAXReceiver(
+            builder: FeedBuilder(documentBase: configuration.baseURL, maxDepth: configuration.maxDepth), stopsOnError: false, errors: headerProblems)
     }
 
     deinit {
@@ -109,7 +107,14 @@ public final class FeedParser {
 
     /// Feeds the next chunk of the document.
     public func append(_ bytes: [UInt8]) throws {
-        try bytes.withUnsafeBytes { try append($0) }
+        guard mode == .undecided, history.isEmpty, bytes.count <= configuration.maxInputBytes else {
+            try bytes.withUnsafeBytes { try append($0) }
+            return
+        }
+        // The first chunk is kept by sharing the caller's storage rather than copying it.
+        inputCount = bytes.count
+        history = bytes
+        try process(UnsafeRawBufferPointer(start: nil, count: 0), isFinal: false)
     }
 
     /// Feeds the next chunk of the document without copying it.
@@ -132,11 +137,12 @@ public final class FeedParser {
             feed.bozo = feed.bozo || !decoder.problems.isEmpty
             return feed
         }
+        let builder = receiver.builder
         if builder.isTooDeep { throw FeedParseError.tooDeep(limit: configuration.maxDepth) }
         if let rejection = builder.rejection { throw FeedParseError.notAFeed(rejection) }
-        guard let feed = builder.result(encoding: decoder.encodingName, problems: decoder.problems + repair.problems + errors) else {
+        guard let feed = builder.result(encoding: decoder.encodingName, problems: decoder.problems + repair.problems + receiver.errors) else {
             if sawBinary { throw FeedParseError.binary }
-            throw FeedParseError.notAFeed(errors.first.map { "no XML root element (\($0))" } ?? "no XML root element")
+            throw FeedParseError.notAFeed(receiver.errors.first.map { "no XML root element (\($0))" } ?? "no XML root element")
         }
         return feed
     }
@@ -171,8 +177,8 @@ public final class FeedParser {
                 try all.withUnsafeBytes { try readCarefully($0, isFinal: isFinal) }
             }
         }
-        if builder.isTooDeep { throw FeedParseError.tooDeep(limit: configuration.maxDepth) }
-        if let rejection = builder.rejection { throw FeedParseError.notAFeed(rejection) }
+        if receiver.builder.isTooDeep { throw FeedParseError.tooDeep(limit: configuration.maxDepth) }
+        if let rejection = receiver.builder.rejection { throw FeedParseError.notAFeed(rejection) }
     }
 
     /// Pushes `history[start...]` to libxml2 as it is, unless it holds what only the careful
@@ -191,22 +197,18 @@ public final class FeedParser {
             guard begin < history.count || isFinal else { return }
             sawNonSpace = begin < history.count
             sawBinary = history[begin...].prefix(512).contains(0)
-            var handler = Self.makeHandler()
-            parser = XMLPushParser(handler: &handler, userData: Unmanaged.passUnretained(self).toOpaque())
+            receiver = SAXReceiver(builder: makeBuilder(), stopsOnError: true, errors: headerProblems)
+            startParser()
         }
         history.withUnsafeBufferPointer { parser!.push(UnsafeBufferPointer(rebasing: $0[begin...]), isFinal: isFinal) }
-        if needsCarefulRead { try readAgainCarefully(isFinal: isFinal) }
+        if receiver.needsCarefulRead { try readAgainCarefully(isFinal: isFinal) }
     }
 
     /// Starts again on every byte so far, through the decoder and the repair filter.
     private func readAgainCarefully(isFinal: Bool) throws {
         mode = .careful
         parser = nil
-        needsCarefulRead = false
-        builder = FeedBuilder(documentBase: configuration.baseURL, maxDepth: configuration.maxDepth)
-        elementNameSlots = Array(repeating: nil, count: elementNameSlots.count)
-        attributeNames = [:]
-        errors = headerProblems
+        receiver = SAXReceiver(builder: makeBuilder(), stopsOnError: false, errors: headerProblems)
         sawNonSpace = false
         sawBinary = false
         decoder.close()
@@ -239,10 +241,21 @@ public final class FeedParser {
         repair.repair(decoded, isFinal: isFinal, into: &repaired)
         if parser == nil {
             guard !repaired.isEmpty || isFinal else { return }
-            var handler = Self.makeHandler()
-            parser = XMLPushParser(handler: &handler, userData: Unmanaged.passUnretained(self).toOpaque())
+            startParser()
         }
         repaired.withUnsafeBufferPointer { parser!.push($0, isFinal: isFinal) }
+    }
+
+    private func makeBuilder() -> FeedBuilder {
+        FeedBuilder(documentBase: configuration.baseURL, maxDepth: configuration.maxDepth)
+    }
+
+    /// Creates the libxml2 parser, calling the current receiver.
+    private func startParser() {
+        var handler = SAXReceiver.makeHandler()
+        let created = XMLPushParser(handler: &handler, userData: Unmanaged.passUnretained(receiver).toOpaque())
+        receiver.context = created.rawContext
+        parser = created
     }
 
     /// Whether the bytes hold a C1 control character (U+0080–U+009F, which ainews reads as the
@@ -288,158 +301,6 @@ public final class FeedParser {
             }
         }
         return nil
-    }
-
-    // MARK: - SAX callbacks
-
-    fileprivate func noteError(_ message: String, line: Int) {
-        if mode == .optimistic {
-            needsCarefulRead = true
-            stop()
-            return
-        }
-        if errors.count < 20 {
-            errors.append("line \(line): \(message)")
-        }
-    }
-
-    fileprivate var feedBuilder: FeedBuilder { builder }
-
-    fileprivate func stop() {
-        if let context = parser?.rawContext { xmlStopParser(context) }
-    }
-
-    private static func makeHandler() -> xmlSAXHandler {
-        var handler = XMLPushParser.emptyHandler()
-        handler.startElementNs = { context, localName, prefix, uri, namespaceCount, namespaces, attributeCount, _, attributes in
-            guard let context, let localName else { return }
-            let parser = Unmanaged<FeedParser>.fromOpaque(context).takeUnretainedValue()
-            let builder = parser.feedBuilder
-            let element = parser.elementName(local: localName, prefix: prefix, uri: uri)
-            var list: [FeedBuilder.Attribute] = []
-            if let attributes, attributeCount > 0 {
-                list.reserveCapacity(Int(attributeCount))
-                for index in 0..<Int(attributeCount) {
-                    let base = index * 5
-                    guard let attributeName = attributes[base], let start = attributes[base + 3], let end = attributes[base + 4] else { continue }
-                    let names = parser.attributeName(local: attributeName, prefix: attributes[base + 1], uri: attributes[base + 2])
-                    var value = String(decoding: UnsafeBufferPointer(start: start, count: end - start), as: UTF8.self)
-                    if value.utf8.contains(UInt8(ascii: "&")) {
-                        // libxml2 keeps "&#38;" in attribute values when it does not substitute entities.
-                        value = value.replacingAll("&#38;", with: "&")
-                    }
-                    list.append(FeedBuilder.Attribute(name: names.name, written: names.written, value: value))
-                }
-            }
-            var declarations: [(String?, String)] = []
-            if let namespaces, namespaceCount > 0 {
-                for index in 0..<Int(namespaceCount) {
-                    guard let declaredURI = namespaces[index * 2 + 1] else { continue }
-                    declarations.append((namespaces[index * 2].map { String(cString: $0) }, String(cString: declaredURI)))
-                }
-            }
-            builder.startElement(
-                name: element.name, element: element.element, written: element.written, attributes: list, namespaceURI: element.uri,
-                namespaces: declarations)
-            if builder.rejection != nil || builder.isTooDeep { parser.stop() }
-        }
-        handler.endElementNs = { context, localName, prefix, uri in
-            guard let context, let localName else { return }
-            let parser = Unmanaged<FeedParser>.fromOpaque(context).takeUnretainedValue()
-            parser.feedBuilder.endElement(written: parser.elementName(local: localName, prefix: prefix, uri: uri).written)
-        }
-        handler.characters = { context, characters, length in
-            guard let context, let characters, length > 0 else { return }
-            let parser = Unmanaged<FeedParser>.fromOpaque(context).takeUnretainedValue()
-            parser.feedBuilder.characters(UnsafeBufferPointer(start: characters, count: Int(length)))
-        }
-        handler.cdataBlock = handler.characters
-        handler.internalSubset = { context, _, _, _ in
-            // A DOCTYPE: ainews reads it itself, on the careful path.
-            guard let context else { return }
-            let parser = Unmanaged<FeedParser>.fromOpaque(context).takeUnretainedValue()
-            parser.needsCarefulRead = true
-            parser.stop()
-        }
-        handler.serror = { context, error in
-            guard let context, let error else { return }
-            let parser = Unmanaged<FeedParser>.fromOpaque(context).takeUnretainedValue()
-            let message = error.pointee.message.map { String(cString: $0).trimmed() } ?? "XML error"
-            parser.noteError(message, line: Int(error.pointee.line))
-        }
-        return handler
-    }
-
-    // MARK: - Names
-
-    /// libxml2 interns names and namespace URIs in its dictionary, so the same element arrives
-    /// with the same pointers; resolving each distinct name once saves building strings per tag.
-    private struct NameKey: Hashable {
-        var local: UnsafePointer<xmlChar>
-        var prefix: UnsafePointer<xmlChar>?
-        var uri: UnsafePointer<xmlChar>?
-    }
-
-    struct ElementName {
-        /// The matching key (`FeedBuilder.canonicalName`).
-        var name: String
-        /// The name for writing markup.
-        var written: String
-        var uri: String?
-        /// The known element it is, looked up once per distinct name.
-        var element: FeedBuilder.Element?
-    }
-
-    /// A direct-mapped cache from interned name pointers to resolved names: a feed has a few
-    /// dozen distinct element names, so a small table indexed by pointer bits almost always hits.
-    private var elementNameSlots = [(key: NameKey, value: ElementName)?](repeating: nil, count: 256)
-    private var attributeNames: [NameKey: (name: String, written: String)] = [:]
-
-    private func isInterned(_ key: NameKey) -> Bool {
-        guard let dictionary = parser?.rawContext.pointee.dict else { return false }
-        return xmlDictOwns(dictionary, key.local) == 1 && key.prefix.map { xmlDictOwns(dictionary, $0) == 1 } ?? true
-            && key.uri.map { xmlDictOwns(dictionary, $0) == 1 } ?? true
-    }
-
-    fileprivate func elementName(local: UnsafePointer<xmlChar>, prefix: UnsafePointer<xmlChar>?, uri: UnsafePointer<xmlChar>?) -> ElementName {
-        let key = NameKey(local: local, prefix: prefix, uri: uri)
-        let slot = (Int(bitPattern: local) >> 3 ^ Int(bitPattern: uri) >> 5) & (elementNameSlots.count - 1)
-        if let cached = elementNameSlots[slot], cached.key == key { return cached.value }
-        let localText = String(cString: local)
-        let prefixText = prefix.map { String(cString: $0) }
-        let uriText = uri.map { String(cString: $0) }
-        let name = builder.canonicalName(local: localText, writtenPrefix: prefixText, uri: uriText)
-        let resolved = ElementName(
-            name: name, written: Self.writtenName(local: localText, prefix: prefixText, uri: uriText), uri: uriText,
-            element: FeedBuilder.elements[name])
-        // The root element decides how unprefixed names read, so it is never cached.
-        if builder.hasRoot, isInterned(key) { elementNameSlots[slot] = (key, resolved) }
-        return resolved
-    }
-
-    fileprivate func attributeName(
-        local: UnsafePointer<xmlChar>, prefix: UnsafePointer<xmlChar>?, uri: UnsafePointer<xmlChar>?
-    ) -> (name: String, written: String) {
-        let key = NameKey(local: local, prefix: prefix, uri: uri)
-        if let known = attributeNames[key] { return known }
-        let localText = String(cString: local)
-        let resolved: (name: String, written: String)
-        if let prefix {
-            let prefixText = String(cString: prefix)
-            let uriText = uri.map { String(cString: $0) }
-            resolved = (Namespaces.prefix(uri: uriText, writtenPrefix: prefixText) + ":" + localText.lowercased(), prefixText + ":" + localText)
-        } else {
-            resolved = (localText.lowercased(), localText)
-        }
-        if isInterned(key) { attributeNames[key] = resolved }
-        return resolved
-    }
-
-    /// How an element is written back out as markup: XHTML elements by their local name, others
-    /// as they were written.
-    fileprivate static func writtenName(local: String, prefix: String?, uri: String?) -> String {
-        guard let prefix, uri?.lowercased() != "http://www.w3.org/1999/xhtml" else { return local }
-        return prefix + ":" + local
     }
 }
 

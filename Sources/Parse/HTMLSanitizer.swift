@@ -7,18 +7,18 @@
 /// tags passes through untouched. Comments, doctypes and processing instructions are dropped.
 public enum HTMLSanitizer {
     /// Elements removed together with everything inside them.
-    static let droppedWithContent: Set<String> = [
+    static let droppedWithContent = ShortNameSet([
         "script", "style", "iframe", "object", "embed", "applet", "frame", "frameset", "noscript", "noembed", "noframes", "template",
-    ]
+    ])
     /// Elements removed while their content stays.
-    static let droppedTags: Set<String> = ["html", "head", "body", "meta", "link", "base", "param", "form"]
-    static let voidElements: Set<String> = [
+    static let droppedTags = ShortNameSet(["html", "head", "body", "meta", "link", "base", "param", "form"])
+    static let voidElements = ShortNameSet([
         "area", "base", "basefont", "br", "col", "frame", "hr", "img", "input", "isindex", "link", "meta", "param", "source", "track", "wbr",
-    ]
-    static let urlAttributes: Set<String> = [
+    ])
+    static let urlAttributes = ShortNameSet([
         "href", "src", "action", "background", "cite", "codebase", "data", "dynsrc", "longdesc", "lowsrc", "poster", "usemap",
-    ]
-    static let acceptableElements: Set<String> = [
+    ])
+    static let acceptableElements = ShortNameSet([
         "a", "abbr", "acronym", "address", "area", "article", "aside", "audio", "b", "big", "blockquote", "br", "button", "canvas",
         "caption", "center", "cite", "code", "col", "colgroup", "command", "datagrid", "datalist", "dd", "del", "details", "dfn",
         "dialog", "dir", "div", "dl", "dt", "em", "event-source", "fieldset", "figcaption", "figure", "font", "footer", "form", "h1",
@@ -26,17 +26,20 @@ public enum HTMLSanitizer {
         "menu", "meter", "multicol", "nav", "nextid", "noscript", "ol", "optgroup", "option", "output", "p", "pre", "progress", "q",
         "s", "samp", "section", "select", "small", "sound", "source", "spacer", "span", "strike", "strong", "sub", "sup", "table",
         "tbody", "td", "textarea", "tfoot", "th", "thead", "time", "tr", "tt", "u", "ul", "var", "video",
-    ]
+    ])
 
     /// The sanitised form of `html`, with relative URLs resolved against `base`.
     public static func sanitize(_ html: String, base: String?) -> String {
         var html = html
-        return html.withUTF8 { bytes in
-            guard bytes.contains(where: { $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: "&") }) else { return String(decoding: bytes, as: UTF8.self) }
-            var writer = Writer(input: bytes, base: base)
-            writer.run()
-            return String(decoding: writer.output, as: UTF8.self)
-        }
+        return html.withUTF8 { sanitize($0, base: base) }
+    }
+
+    /// The sanitised form of the UTF-8 `html`, with relative URLs resolved against `base`.
+    static func sanitize(_ html: UnsafeBufferPointer<UInt8>, base: String?) -> String {
+        guard html.contains(where: { $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: "&") }) else { return String(decoding: html, as: UTF8.self) }
+        var writer = Writer(input: html, base: base)
+        writer.run()
+        return String(decoding: writer.output, as: UTF8.self)
     }
 
     /// One pass over the input bytes, copying text in runs and rewriting each tag.
@@ -46,7 +49,7 @@ public enum HTMLSanitizer {
         var output: [UInt8] = []
         var index = 0
         /// The element whose content is being dropped, and how deeply it is nested in itself.
-        var skipping: String?
+        var skipping: ShortNameSet.Key?
         var skipDepth = 0
         /// Attribute ranges of the current tag, reused from tag to tag.
         var attributes: [AttributeRange] = []
@@ -140,7 +143,8 @@ public enum HTMLSanitizer {
                 return
             }
             index = tag.end
-            let name = tag.name
+            let name = tag.key
+            let nameBytes = UnsafeBufferPointer(rebasing: input[tag.name])
             if let skipped = skipping {
                 if name == skipped {
                     if isEnd {
@@ -164,13 +168,13 @@ public enum HTMLSanitizer {
             if isEnd {
                 if !isVoid {
                     output.append(contentsOf: "</".utf8)
-                    output.append(contentsOf: name.utf8)
+                    appendLowercased(nameBytes)
                     output.append(UInt8(ascii: ">"))
                 }
                 return
             }
             output.append(UInt8(ascii: "<"))
-            output.append(contentsOf: name.utf8)
+            appendLowercased(nameBytes)
             writeAttributes()
             output.append(contentsOf: isVoid || tag.isSelfClosing ? " />".utf8 : ">".utf8)
         }
@@ -181,7 +185,8 @@ public enum HTMLSanitizer {
         }
 
         struct TagInfo {
-            var name: String
+            var name: Range<Int>
+            var key: ShortNameSet.Key?
             var isSelfClosing: Bool
             var end: Int
         }
@@ -193,7 +198,8 @@ public enum HTMLSanitizer {
             while position < count, !isSpace(input[position]), input[position] != UInt8(ascii: ">"), input[position] != UInt8(ascii: "/") {
                 position += 1
             }
-            let name = lowercased(nameStart..<position)
+            let name = nameStart..<position
+            let key = ShortNameSet.Key(UnsafeBufferPointer(rebasing: input[name]))
             var isSelfClosing = false
             attributes.removeAll(keepingCapacity: true)
             while position < count {
@@ -201,7 +207,7 @@ public enum HTMLSanitizer {
                 guard position < count else { return nil }
                 let byte = input[position]
                 if byte == UInt8(ascii: ">") {
-                    return TagInfo(name: name, isSelfClosing: isSelfClosing, end: position + 1)
+                    return TagInfo(name: name, key: key, isSelfClosing: isSelfClosing, end: position + 1)
                 }
                 if byte == UInt8(ascii: "/") {
                     if position + 1 < count, input[position + 1] == UInt8(ascii: ">") { isSelfClosing = true }
@@ -261,14 +267,15 @@ public enum HTMLSanitizer {
                 {
                     continue  // event handlers
                 }
-                let name = lowercased(nameRange)
-                if name == "formaction" { continue }
+                let nameBytes = UnsafeBufferPointer(rebasing: input[nameRange])
+                let key = ShortNameSet.Key(nameBytes)
+                if key == Self.formaction { continue }
                 let valueRange = attribute.value ?? nameRange
-                let isURL = urlAttributes.contains(name)
+                let isURL = urlAttributes.contains(key)
                 if isURL, hasScriptScheme(valueRange) { continue }
-                if name == "style", containsIgnoringCase(valueRange, "expression(") || containsIgnoringCase(valueRange, "javascript:") { continue }
+                if key == Self.style, containsIgnoringCase(valueRange, "expression(") || containsIgnoringCase(valueRange, "javascript:") { continue }
                 output.append(UInt8(ascii: " "))
-                output.append(contentsOf: name.utf8)
+                appendLowercased(nameBytes)
                 output.append(contentsOf: "=\"".utf8)
                 let raw = UnsafeBufferPointer(rebasing: input[valueRange])
                 if isURL, !isAbsoluteHTTP(valueRange), base != nil {
@@ -283,11 +290,11 @@ public enum HTMLSanitizer {
             }
         }
 
-        func lowercased(_ range: Range<Int>) -> String {
-            var hasUpper = false
-            for position in range where input[position] >= 65 && input[position] <= 90 { hasUpper = true }
-            if !hasUpper { return String(decoding: UnsafeBufferPointer(rebasing: input[range]), as: UTF8.self) }
-            return String(decoding: input[range].map { $0 >= 65 && $0 <= 90 ? $0 | 0x20 : $0 }, as: UTF8.self)
+        static let formaction = ShortNameSet.Key("formaction")
+        static let style = ShortNameSet.Key("style")
+
+        mutating func appendLowercased(_ bytes: UnsafeBufferPointer<UInt8>) {
+            for byte in bytes { output.append(byte >= 65 && byte <= 90 ? byte | 0x20 : byte) }
         }
 
         func equalIgnoringCase(_ left: Range<Int>, _ right: Range<Int>) -> Bool {
@@ -365,7 +372,11 @@ public enum HTMLSanitizer {
     /// feedparser's heuristic for RSS text that is really HTML: a closing tag or an entity, and
     /// only known HTML elements.
     static func looksLikeHTML(_ text: String) -> Bool {
-        let bytes = Array(text.utf8)
+        var text = text
+        return text.withUTF8 { looksLikeHTML($0) }
+    }
+
+    static func looksLikeHTML(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         var hasCloseTag = false
         var hasEntity = false
         var index = 0
@@ -378,8 +389,7 @@ public enum HTMLSanitizer {
                 var end = start
                 while end < bytes.count, isLetter(bytes[end]) || (end > start && isDigitByte(bytes[end])) { end += 1 }
                 if end > start {
-                    let name = String(decoding: bytes[start..<end], as: UTF8.self).lowercased()
-                    if !acceptableElements.contains(name) { return false }
+                    if !acceptableElements.contains(UnsafeBufferPointer(rebasing: bytes[start..<end])) { return false }
                     if isEnd, end < bytes.count, bytes[end] == UInt8(ascii: ">") { hasCloseTag = true }
                 }
             } else if byte == UInt8(ascii: "&") {
@@ -388,7 +398,7 @@ public enum HTMLSanitizer {
                 let start = end
                 while end < bytes.count, isLetter(bytes[end]) || isDigitByte(bytes[end]) { end += 1 }
                 if end > start, end < bytes.count, bytes[end] == UInt8(ascii: ";") {
-                    let name = String(decoding: bytes[start..<end], as: UTF8.self)
+                    let name = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
                     if bytes[index + 1] != UInt8(ascii: "#"), XMLRepair.htmlEntity(name) == nil { return false }
                     hasEntity = true
                 }
