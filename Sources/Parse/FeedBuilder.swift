@@ -34,6 +34,12 @@ final class FeedBuilder {
     private var captureBuffer: [UInt8] = []
     /// Whether the capture holds markup (or XHTML), so its text arrives escaped.
     private var capturesMarkup = false
+    /// What a few captures carry besides their text, kept out of `Capture` so that copying one
+    /// stays cheap; every new capture starts with none.
+    private var captureExtras = CaptureExtras() {
+        didSet { hasCaptureExtras = true }
+    }
+    private var hasCaptureExtras = false
     private var person: Person?
     /// The best priority seen per field and scope (`PriorityKey.index`), `Int.max` when unset.
     private var priorities = [Int](repeating: .max, count: PriorityKey.count)
@@ -167,17 +173,21 @@ final class FeedBuilder {
         var sawElement = false
         /// Lower is better: a value from a primary element replaces one from a fallback.
         var priority = 0
-        /// A category's scheme (RSS `domain`, Atom `scheme`).
-        var scheme: String?
-        /// Atom content's `src`, the content's location when it is not inline.
-        var source: String?
-        var linkAttributes = LinkAttributes()
     }
 
     enum Field: Int, CaseIterable {
         case title, subtitle, summary, content, link, id, guid, language, rights, generator
         case published, updated, author, personName, personEmail, personURI, category, ttl, comments
         case sourceTitle, imageURL, imageTitle, imageLink, logo, atomLink, keywords
+    }
+
+    struct CaptureExtras {
+        /// A category's scheme (RSS `domain`, Atom `scheme`).
+        var scheme: String?
+        /// Atom content's `src`, the content's location when it is not inline.
+        var source: String?
+        /// The attributes of a link whose URL is its text.
+        var linkAttributes = LinkAttributes()
     }
 
     /// The attributes of an Atom link (or `atom:link` in RSS) that make its `Link`; the last of
@@ -531,7 +541,7 @@ final class FeedBuilder {
             } else {
                 // Atom 0.3 and mislabelled feeds put the term in the text.
                 beginCapture(.category, scope: scope, type: .text, base: base, language: language)
-                capture?.scheme = scheme
+                captureExtras.scheme = scheme
             }
         case .itunesCategory:
             if let text = attributes["text"] {
@@ -541,9 +551,9 @@ final class FeedBuilder {
         default:
             beginCapture(.category, scope: scope, type: .text, base: base, language: language)
             if let domain = (attributes["domain"] ?? attributes["scheme"]) {
-                capture?.scheme = domain
+                captureExtras.scheme = domain
             } else if element == .mediaCategory {
-                capture?.scheme = "http://search.yahoo.com/mrss/category_schema"
+                captureExtras.scheme = "http://search.yahoo.com/mrss/category_schema"
             }
         }
         return .ignored
@@ -568,7 +578,7 @@ final class FeedBuilder {
         guard let rawHref = values.href else {
             // Some feeds put the URL in the text: read it, then add the link.
             beginCapture(.atomLink, scope: scope, type: .text, base: base, language: nil)
-            capture?.linkAttributes = values
+            captureExtras.linkAttributes = values
             return
         }
         addAtomLink(values, href: rawHref, scope: scope, base: base)
@@ -611,6 +621,10 @@ final class FeedBuilder {
         capture = newCapture
         captureBuffer.removeAll(keepingCapacity: true)
         capturesMarkup = newCapture.sawMarkup || newCapture.xhtmlWrapperDepth != nil
+        if hasCaptureExtras {
+            captureExtras = CaptureExtras()
+            hasCaptureExtras = false
+        }
     }
 
     private func beginCapture(_ field: Field, scope: Scope, type: TextType, base: String?, language: String?, priority: Int = 0) {
@@ -656,7 +670,7 @@ final class FeedBuilder {
             startCapture(Capture(field: .content, scope: .entry, depth: stack.count, type: type, base: base, language: language))
             capture?.isBase64 = mode == "base64" || Self.isBinary(typeAttribute)
             if let src = attributes["src"] {
-                capture?.source = URLResolver.resolve(src.trimmed(), against: base)
+                captureExtras.source = URLResolver.resolve(src.trimmed(), against: base)
             }
         } else if name == "xhtml:body" || name == "xhtml:div" {
             startCapture(Capture(field: .content, scope: .entry, depth: stack.count, type: .xhtml, base: base, language: language))
@@ -791,7 +805,7 @@ final class FeedBuilder {
                 entry.summaryType = type
             }
         case .content:
-            if let src = capture.source, value.isEmpty {
+            if let src = captureExtras.source, value.isEmpty {
                 entry.links = (entry.links ?? []) + [Link(href: src, rel: "alternate")]
                 if entry.link == nil { entry.link = src }
                 return
@@ -858,13 +872,13 @@ final class FeedBuilder {
         case .personURI: person?.uri = URLResolver.resolve(value, against: capture.base)
         case .category:
             guard !value.isEmpty else { return }
-            appendCategory(Category(term: value, scheme: capture.scheme?.nilIfEmpty), scope: scope)
+            appendCategory(Category(term: value, scheme: captureExtras.scheme?.nilIfEmpty), scope: scope)
         case .ttl:
             if let minutes = Int(value) { feed.ttl = minutes }
         case .comments:
             entry.comments = URLResolver.resolve(value, against: capture.base)
         case .atomLink:
-            if !value.isEmpty { addAtomLink(capture.linkAttributes, href: value, scope: scope, base: capture.base) }
+            if !value.isEmpty { addAtomLink(captureExtras.linkAttributes, href: value, scope: scope, base: capture.base) }
         case .keywords:
             for keyword in value.split(separator: ",") where !keyword.trimmed().isEmpty {
                 appendCategory(Category(term: keyword.trimmed()), scope: scope)

@@ -36,7 +36,7 @@ public enum HTMLSanitizer {
 
     /// The sanitised form of the UTF-8 `html`, with relative URLs resolved against `base`.
     static func sanitize(_ html: UnsafeBufferPointer<UInt8>, base: String?) -> String {
-        guard html.contains(where: { $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: "&") }) else { return String(decoding: html, as: UTF8.self) }
+        guard Writer.firstMarkup(html, from: 0) < html.count else { return String(decoding: html, as: UTF8.self) }
         var writer = Writer(input: html, base: base)
         writer.run()
         return String(decoding: writer.output, as: UTF8.self)
@@ -63,8 +63,7 @@ public enum HTMLSanitizer {
         mutating func run() {
             let count = input.count
             while index < count {
-                var end = index
-                while end < count, input[end] != UInt8(ascii: "<"), input[end] != UInt8(ascii: "&") { end += 1 }
+                let end = Self.firstMarkup(input, from: index)
                 if end > index {
                     if skipping == nil { output.append(contentsOf: UnsafeBufferPointer(rebasing: input[index..<end])) }
                     index = end
@@ -75,6 +74,13 @@ public enum HTMLSanitizer {
                 } else {
                     readMarkup()
                 }
+            }
+        }
+
+        /// The index of the first `<` or `&` at or after `start`, or the end.
+        static func firstMarkup(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+            ByteScan.first(bytes, from: start, UInt8(ascii: "<"), UInt8(ascii: "&"), UInt8(ascii: "<"), controls: false) {
+                $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: "&")
             }
         }
 

@@ -60,7 +60,7 @@ struct InternedNameKey: Equatable {
 
 /// Resolves attribute names for one document.
 final class AttributeNames {
-    private var slots = [(key: InternedNameKey, value: AttributeName)?](repeating: nil, count: 128)
+    private var slots = [(key: InternedNameKey, value: AttributeName)?](repeating: nil, count: 32)
     /// The parser's name dictionary, set once the parser exists.
     var dictionary: xmlDictPtr?
 

@@ -21,7 +21,7 @@ final class SAXReceiver {
     }
     /// Resolved element names by their interned pointers (see `InternedNameKey`): a feed has a
     /// few dozen distinct element names, so a small table almost always hits.
-    private var elementNameSlots = [(key: InternedNameKey, value: ElementName)?](repeating: nil, count: 256)
+    private var elementNameSlots = [(key: InternedNameKey, value: ElementName)?](repeating: nil, count: 64)
     private let attributeNames = AttributeNames()
 
     init(builder: FeedBuilder, stopsOnError: Bool, errors: [String]) {
