@@ -11,7 +11,16 @@ public struct FNV1a: Sendable {
     }
 
     @inlinable public mutating func combine(_ bytes: some Sequence<UInt8>) {
-        for byte in bytes { combine(byte) }
+        // Contiguous bytes (arrays, native strings' UTF-8) are read through a pointer, which is
+        // several times faster than a string's UTF-8 iterator.
+        let combined: Void? = bytes.withContiguousStorageIfAvailable { buffer in
+            var value = self.value
+            for byte in buffer { value = (value ^ UInt64(byte)) &* 0x100_0000_01b3 }
+            self.value = value
+        }
+        if combined == nil {
+            for byte in bytes { combine(byte) }
+        }
     }
 
     @inlinable public static func hash(_ bytes: some Sequence<UInt8>) -> UInt64 {
