@@ -593,13 +593,13 @@ final class FeedBuilder {
             length: values.length.flatMap { Int($0.trimmed()) })
         switch scope {
         case .feed:
-            feed.links = (feed.links ?? []) + [link]
+            feed.links.appendElement(link)
             if rel == "alternate", feed.link == nil { feed.link = href }
         case .entry:
-            entry.links = (entry.links ?? []) + [link]
+            entry.links.appendElement(link)
             if rel == "alternate", entry.link == nil { entry.link = href }
             if rel == "enclosure" {
-                entry.enclosures = (entry.enclosures ?? []) + [Enclosure(url: href, type: link.type, length: link.length)]
+                entry.enclosures.appendElement(Enclosure(url: href, type: link.type, length: link.length))
             }
         case .source:
             if rel == "alternate", entry.source?.link == nil {
@@ -612,7 +612,7 @@ final class FeedBuilder {
         guard let url = attributes["url"]?.trimmed(), !url.isEmpty else { return }
         let type = attributes["type"]?.trimmed().nilIfEmpty
         let length = attributes["length"].flatMap { Int($0.trimmed()) }
-        entry.enclosures = (entry.enclosures ?? []) + [Enclosure(url: URLResolver.resolve(url, against: base), type: type, length: length)]
+        entry.enclosures.appendElement(Enclosure(url: URLResolver.resolve(url, against: base), type: type, length: length))
     }
 
     // MARK: - Captures
@@ -806,26 +806,26 @@ final class FeedBuilder {
             }
         case .content:
             if let src = captureExtras.source, value.isEmpty {
-                entry.links = (entry.links ?? []) + [Link(href: src, rel: "alternate")]
+                entry.links.appendElement(Link(href: src, rel: "alternate"))
                 if entry.link == nil { entry.link = src }
                 return
             }
             let content = Content(value: value, type: type, language: capture.language?.nilIfEmpty, base: capture.base)
-            entry.content = (entry.content ?? []) + [content]
+            entry.content.appendElement(content)
         case .link:
             let href = URLResolver.resolve(value, against: capture.base)
             guard !value.isEmpty else { return }
             if scope == .feed {
                 if feed.link == nil { feed.link = href }
                 if !(feed.links ?? []).contains(where: { $0.href == href }) {
-                    feed.links = (feed.links ?? []) + [Link(href: href, rel: "alternate")]
+                    feed.links.appendElement(Link(href: href, rel: "alternate"))
                 }
             } else {
                 if entry.link == nil || (entry.links ?? []).allSatisfy({ $0.href != entry.link }) {
                     entry.link = href
                 }
                 if !(entry.links ?? []).contains(where: { $0.href == href }) {
-                    entry.links = (entry.links ?? []) + [Link(href: href, rel: "alternate")]
+                    entry.links.appendElement(Link(href: href, rel: "alternate"))
                 }
             }
         case .id:
@@ -904,8 +904,8 @@ final class FeedBuilder {
             return
         }
         switch scope {
-        case .feed: feed.categories = (feed.categories ?? []) + [category]
-        case .entry: entry.categories = (entry.categories ?? []) + [category]
+        case .feed: feed.categories.appendElement(category)
+        case .entry: entry.categories.appendElement(category)
         case .source: break
         }
     }
@@ -942,8 +942,8 @@ final class FeedBuilder {
             guard let finished = person, !finished.isEmpty else { return }
             person = nil
             switch scope {
-            case .feed: feed.authors = (feed.authors ?? []) + [finished]
-            case .entry: entry.authors = (entry.authors ?? []) + [finished]
+            case .feed: feed.authors.appendElement(finished)
+            case .entry: entry.authors.appendElement(finished)
             case .source: break
             }
         default:
@@ -954,7 +954,7 @@ final class FeedBuilder {
     private func endEntry() {
         if entry.link == nil, let guid = entryGuid {
             entry.link = guid
-            entry.links = (entry.links ?? []) + [Link(href: guid, rel: "alternate")]
+            entry.links.appendElement(Link(href: guid, rel: "alternate"))
         }
         entries.append(entry)
         entry = Entry()
@@ -1017,4 +1017,16 @@ extension String {
     }
 
     var nilIfEmpty: String? { isEmpty ? nil : self }
+}
+
+extension Optional {
+    /// Appends to the array in place, making it when there is none yet: the builder's lists are
+    /// optional (absent in the JSON when empty), and `(list ?? []) + [element]` would copy the
+    /// whole list for every element.
+    mutating func appendElement<Element>(_ element: Element) where Wrapped == [Element] {
+        switch self {
+        case .none: self = [element]
+        case .some: self!.append(element)
+        }
+    }
 }
