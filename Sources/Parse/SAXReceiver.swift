@@ -80,7 +80,12 @@ final class SAXReceiver {
         }
         builder.startElement(
             element, attributes: AttributeList(raw: attributes, count: attributeCount, names: attributeNames), namespaces: declarations)
-        if builder.rejection != nil || builder.isTooDeep { stop() }
+        if builder.rejection != nil || builder.isTooDeep {
+            // The optimistic read concludes nothing against a document on its own: libxml2 may
+            // start an element before it reports the bytes that broke it (`<f\u{3}eed>` in
+            // small chunks), which the careful read repairs first.
+            if stopsOnError { askForCarefulRead() } else { stop() }
+        }
     }
 
     private func noteError(_ message: String, line: Int) {
