@@ -28,16 +28,17 @@ enum ByteScan {
     }
 
     /// The index of the first byte at or after `start` for which `isSpecial` holds, where every
-    /// special byte is `a`, `b`, `c` or below 0x20; or `buffer.count`.
+    /// special byte is `a`, `b`, `c`, `d` (which defaults to `c`) or below 0x20; or `buffer.count`.
     static func first(
-        _ buffer: UnsafeBufferPointer<UInt8>, from start: Int, _ a: UInt8, _ b: UInt8, _ c: UInt8, controls: Bool,
+        _ buffer: UnsafeBufferPointer<UInt8>, from start: Int, _ a: UInt8, _ b: UInt8, _ c: UInt8, _ d: UInt8? = nil, controls: Bool,
         where isSpecial: (UInt8) -> Bool
     ) -> Int {
+        let d = d ?? c
         var index = start
         let count = buffer.count
         while index + 8 <= count {
             let word = load(buffer, index)
-            var candidates = matches(word, a) | matches(word, b) | matches(word, c)
+            var candidates = matches(word, a) | matches(word, b) | matches(word, c) | matches(word, d)
             if controls { candidates |= (word &- ones &* 0x20) & ~word & highBits }
             if candidates != 0 {
                 for offset in 0..<8 where isSpecial(buffer[index + offset]) { return index + offset }

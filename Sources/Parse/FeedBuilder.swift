@@ -24,6 +24,7 @@ final class FeedBuilder {
     let maxDepth: Int
 
     private let documentBase: String?
+    private let baseCache = URLResolver.BaseCache()
     private var entry = Entry()
     private var isInEntry = false
     private var entryGuidIsPermalink = false
@@ -259,7 +260,7 @@ final class FeedBuilder {
         var language = inheritedLanguage
         for index in 0..<attributes.count {
             if attributes.isXML("base", at: index) {
-                base = URLResolver.resolve(attributes.value(at: index), against: base)
+                base = resolve(attributes.value(at: index), against: base)
             } else if attributes.isXML("lang", at: index) {
                 language = attributes.value(at: index).trimmed().replacingAll("_", with: "-")
             }
@@ -441,7 +442,7 @@ final class FeedBuilder {
             beginCapture(.logo, scope: .feed, type: .text, base: base, language: language, priority: 1)
         case .itunesImage:
             if let href = attributes["href"], feed.image?.url == nil {
-                feed.image = Image(url: URLResolver.resolve(href.trimmed(), against: base))
+                feed.image = Image(url: resolve(href.trimmed(), against: base))
             }
         case .ttl:
             beginCapture(.ttl, scope: .feed, type: .text, base: base, language: language)
@@ -476,7 +477,7 @@ final class FeedBuilder {
             beginCapture(.comments, scope: .entry, type: .text, base: base, language: language)
         case .source:
             if let url = attributes["url"] {
-                entry.source = Source(title: entry.source?.title, link: URLResolver.resolve(url.trimmed(), against: base))
+                entry.source = Source(title: entry.source?.title, link: resolve(url.trimmed(), against: base))
             }
             beginCapture(.sourceTitle, scope: .source, type: .text, base: base, language: language)
         case .atomSource:
@@ -515,7 +516,7 @@ final class FeedBuilder {
             // RSS's <link> holds the URL as text; a few feeds give it as an attribute.
             if let href = attributes["href"] {
                 addAtomLink(attributes, scope: scope, base: base)
-                let url = URLResolver.resolve(href.trimmed(), against: base)
+                let url = resolve(href.trimmed(), against: base)
                 if scope == .feed { feed.link = url } else { entry.link = url }
             } else {
                 beginCapture(.link, scope: scope, type: .text, base: base, language: language)
@@ -585,7 +586,7 @@ final class FeedBuilder {
     }
 
     private func addAtomLink(_ values: LinkAttributes, href rawHref: String, scope: Scope, base: String?) {
-        let href = URLResolver.resolve(rawHref.trimmed(), against: base)
+        let href = resolve(rawHref.trimmed(), against: base)
         let rel = values.rel?.trimmed().nilIfEmpty ?? "alternate"
         let type = values.type?.nilIfEmpty ?? (rel == "self" ? "application/atom+xml" : nil)
         let link = Link(
@@ -612,7 +613,11 @@ final class FeedBuilder {
         guard let url = attributes["url"]?.trimmed(), !url.isEmpty else { return }
         let type = attributes["type"]?.trimmed().nilIfEmpty
         let length = attributes["length"].flatMap { Int($0.trimmed()) }
-        entry.enclosures.appendElement(Enclosure(url: URLResolver.resolve(url, against: base), type: type, length: length))
+        entry.enclosures.appendElement(Enclosure(url: resolve(url, against: base), type: type, length: length))
+    }
+
+    private func resolve(_ reference: String, against base: String?) -> String {
+        URLResolver.resolve(reference, against: base, cache: baseCache)
     }
 
     // MARK: - Captures
@@ -670,7 +675,7 @@ final class FeedBuilder {
             startCapture(Capture(field: .content, scope: .entry, depth: stack.count, type: type, base: base, language: language))
             capture?.isBase64 = mode == "base64" || Self.isBinary(typeAttribute)
             if let src = attributes["src"] {
-                captureExtras.source = URLResolver.resolve(src.trimmed(), against: base)
+                captureExtras.source = resolve(src.trimmed(), against: base)
             }
         } else if name == "xhtml:body" || name == "xhtml:div" {
             startCapture(Capture(field: .content, scope: .entry, depth: stack.count, type: .xhtml, base: base, language: language))
@@ -776,7 +781,8 @@ final class FeedBuilder {
                 return type == .text ? text : HTMLSanitizer.sanitize(text, base: capture.base)
             }
             if capture.guessesHTML, HTMLSanitizer.looksLikeHTML(trimmed) { type = .html }
-            return type == .text ? String(decoding: trimmed, as: UTF8.self) : HTMLSanitizer.sanitize(trimmed, base: capture.base)
+            return type == .text
+                ? String(decoding: trimmed, as: UTF8.self) : HTMLSanitizer.sanitize(trimmed, base: capture.base, baseCache: baseCache)
         }
         captureBuffer.removeAll(keepingCapacity: true)
         assign(value, type: type, capture: capture)
@@ -813,7 +819,7 @@ final class FeedBuilder {
             let content = Content(value: value, type: type, language: capture.language?.nilIfEmpty, base: capture.base)
             entry.content.appendElement(content)
         case .link:
-            let href = URLResolver.resolve(value, against: capture.base)
+            let href = resolve(value, against: capture.base)
             guard !value.isEmpty else { return }
             if scope == .feed {
                 if feed.link == nil { feed.link = href }
@@ -832,7 +838,7 @@ final class FeedBuilder {
             if scope == .feed { feed.id = value } else { entry.id = value }
         case .guid:
             entry.id = value
-            entryGuid = entryGuidIsPermalink ? URLResolver.resolve(value, against: capture.base) : nil
+            entryGuid = entryGuidIsPermalink ? resolve(value, against: capture.base) : nil
         case .language:
             feed.language = value
         case .rights:
@@ -869,14 +875,14 @@ final class FeedBuilder {
             }
         case .personName: person?.name = value
         case .personEmail: person?.email = value
-        case .personURI: person?.uri = URLResolver.resolve(value, against: capture.base)
+        case .personURI: person?.uri = resolve(value, against: capture.base)
         case .category:
             guard !value.isEmpty else { return }
             appendCategory(Category(term: value, scheme: captureExtras.scheme?.nilIfEmpty), scope: scope)
         case .ttl:
             if let minutes = Int(value) { feed.ttl = minutes }
         case .comments:
-            entry.comments = URLResolver.resolve(value, against: capture.base)
+            entry.comments = resolve(value, against: capture.base)
         case .atomLink:
             if !value.isEmpty { addAtomLink(captureExtras.linkAttributes, href: value, scope: scope, base: capture.base) }
         case .keywords:
@@ -886,14 +892,14 @@ final class FeedBuilder {
         case .sourceTitle:
             entry.source = Source(title: value, link: entry.source?.link)
         case .imageURL:
-            feed.image = Image(url: URLResolver.resolve(value, against: capture.base), title: feed.image?.title, link: feed.image?.link)
+            feed.image = Image(url: resolve(value, against: capture.base), title: feed.image?.title, link: feed.image?.link)
         case .imageTitle:
             feed.image = Image(url: feed.image?.url, title: value, link: feed.image?.link)
         case .imageLink:
-            feed.image = Image(url: feed.image?.url, title: feed.image?.title, link: URLResolver.resolve(value, against: capture.base))
+            feed.image = Image(url: feed.image?.url, title: feed.image?.title, link: resolve(value, against: capture.base))
         case .logo:
             if replaces || feed.image?.url == nil {
-                feed.image = Image(url: URLResolver.resolve(value, against: capture.base), title: feed.image?.title, link: feed.image?.link)
+                feed.image = Image(url: resolve(value, against: capture.base), title: feed.image?.title, link: feed.image?.link)
             }
         }
     }
@@ -914,6 +920,8 @@ final class FeedBuilder {
     /// An address written as a `mailto:` URI ("Jo (mailto:jo@example.org)") is left in the name,
     /// as RSS 1.0's Dublin Core examples intend a display string there.
     static func person(fromRSS text: String) -> Person {
+        // Without an "@" there is no address to split off, which is the common case.
+        guard text.utf8.contains(UInt8(ascii: "@")) else { return Person(name: text) }
         for (open, close) in [("(", ")"), ("<", ">")] {
             guard text.hasSuffix(close), let start = text.lastIndex(of: Character(open)) else { continue }
             let outside = text[..<start].trimmed()
@@ -956,8 +964,10 @@ final class FeedBuilder {
             entry.link = guid
             entry.links.appendElement(Link(href: guid, rel: "alternate"))
         }
-        entries.append(entry)
-        entry = Entry()
+        // Moved rather than copied: a copy would retain, then release, every string of the entry.
+        var finished = Entry()
+        swap(&finished, &entry)
+        entries.append(finished)
         isInEntry = false
     }
 

@@ -263,16 +263,17 @@ public final class FeedParser {
     static func hasWindows1252Controls(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Bool {
         var index = start
         while index < bytes.count {
-            index = ByteScan.first(bytes, from: index, 0xC2, UInt8(ascii: "&"), 0xC2, controls: false) { $0 == 0xC2 || $0 == UInt8(ascii: "&") }
+            // "#" is rarer than "&" in escaped HTML, so references are found by their "#".
+            index = ByteScan.first(bytes, from: index, 0xC2, UInt8(ascii: "#"), 0xC2, controls: false) { $0 == 0xC2 || $0 == UInt8(ascii: "#") }
             guard index + 1 < bytes.count else { return false }
             if bytes[index] == 0xC2 {
                 if (0x80...0x9F).contains(bytes[index + 1]) { return true }
-            } else if bytes[index + 1] == UInt8(ascii: "#") {
-                var position = index + 2
+            } else if index > 0, bytes[index - 1] == UInt8(ascii: "&") {
+                var position = index + 1
                 let isHex = position < bytes.count && bytes[position] | 0x20 == UInt8(ascii: "x")
                 if isHex { position += 1 }
                 var value = 0
-                while position < bytes.count, position - index < 12 {
+                while position < bytes.count, position - index < 11 {
                     let byte = bytes[position]
                     let digit: Int
                     switch byte {

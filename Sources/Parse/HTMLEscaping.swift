@@ -1,14 +1,7 @@
 /// Escaping for text and attribute values that the parser writes back out as markup.
 enum HTMLEscaping {
     static func appendEscapedText(_ bytes: UnsafeBufferPointer<UInt8>, to output: inout [UInt8]) {
-        for byte in bytes {
-            switch byte {
-            case UInt8(ascii: "&"): output.append(contentsOf: "&amp;".utf8)
-            case UInt8(ascii: "<"): output.append(contentsOf: "&lt;".utf8)
-            case UInt8(ascii: ">"): output.append(contentsOf: "&gt;".utf8)
-            default: output.append(byte)
-            }
-        }
+        appendEscaped(bytes, to: &output, quotes: false)
     }
 
     static func appendEscapedAttribute(_ value: String, to output: inout [UInt8]) {
@@ -17,14 +10,27 @@ enum HTMLEscaping {
     }
 
     static func appendEscapedAttribute(_ bytes: UnsafeBufferPointer<UInt8>, to output: inout [UInt8]) {
-        for byte in bytes {
-            switch byte {
+        appendEscaped(bytes, to: &output, quotes: true)
+    }
+
+    /// Copies runs of ordinary bytes whole (found a word at a time) and escapes `&`, `<`, `>`
+    /// and, in attribute values, `"`.
+    private static func appendEscaped(_ bytes: UnsafeBufferPointer<UInt8>, to output: inout [UInt8], quotes: Bool) {
+        let quote = quotes ? UInt8(ascii: "\"") : UInt8(ascii: "&")
+        var index = 0
+        while index < bytes.count {
+            let special = ByteScan.first(bytes, from: index, UInt8(ascii: "&"), UInt8(ascii: "<"), UInt8(ascii: ">"), quote, controls: false) {
+                $0 == UInt8(ascii: "&") || $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: ">") || $0 == quote
+            }
+            if special > index { output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[index..<special])) }
+            guard special < bytes.count else { return }
+            switch bytes[special] {
             case UInt8(ascii: "&"): output.append(contentsOf: "&amp;".utf8)
             case UInt8(ascii: "<"): output.append(contentsOf: "&lt;".utf8)
             case UInt8(ascii: ">"): output.append(contentsOf: "&gt;".utf8)
-            case UInt8(ascii: "\""): output.append(contentsOf: "&quot;".utf8)
-            default: output.append(byte)
+            default: output.append(contentsOf: "&quot;".utf8)
             }
+            index = special + 1
         }
     }
 

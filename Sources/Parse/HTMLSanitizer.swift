@@ -35,9 +35,9 @@ public enum HTMLSanitizer {
     }
 
     /// The sanitised form of the UTF-8 `html`, with relative URLs resolved against `base`.
-    static func sanitize(_ html: UnsafeBufferPointer<UInt8>, base: String?) -> String {
+    static func sanitize(_ html: UnsafeBufferPointer<UInt8>, base: String?, baseCache: URLResolver.BaseCache = URLResolver.BaseCache()) -> String {
         guard Writer.firstMarkup(html, from: 0) < html.count else { return String(decoding: html, as: UTF8.self) }
-        var writer = Writer(input: html, base: base)
+        var writer = Writer(input: html, base: base, baseCache: baseCache)
         writer.run()
         return String(decoding: writer.output, as: UTF8.self)
     }
@@ -51,10 +51,12 @@ public enum HTMLSanitizer {
         /// The element whose content is being dropped, and how deeply it is nested in itself.
         var skipping: ShortNameSet.Key?
         var skipDepth = 0
+        let baseCache: URLResolver.BaseCache
         /// Attribute ranges of the current tag, reused from tag to tag.
         var attributes: [AttributeRange] = []
 
-        init(input: UnsafeBufferPointer<UInt8>, base: String?) {
+        init(input: UnsafeBufferPointer<UInt8>, base: String?, baseCache: URLResolver.BaseCache) {
+            self.baseCache = baseCache
             self.input = input
             self.base = base
             output.reserveCapacity(input.count + 64)
@@ -286,7 +288,7 @@ public enum HTMLSanitizer {
                 let raw = UnsafeBufferPointer(rebasing: input[valueRange])
                 if isURL, !isAbsoluteHTTP(valueRange), base != nil {
                     let value = HTMLEntities.decodeAttribute(String(decoding: raw, as: UTF8.self))
-                    HTMLEscaping.appendEscapedAttribute(URLResolver.resolve(value, against: base), to: &output)
+                    HTMLEscaping.appendEscapedAttribute(URLResolver.resolve(value, against: base, cache: baseCache), to: &output)
                 } else if raw.contains(UInt8(ascii: "&")) {
                     HTMLEscaping.appendEscapedAttribute(HTMLEntities.decodeAttribute(String(decoding: raw, as: UTF8.self)), to: &output)
                 } else {

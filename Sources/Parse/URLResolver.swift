@@ -4,13 +4,32 @@ public enum URLResolver {
     /// `reference` made absolute against `base`; unchanged when it is already absolute, when
     /// there is no base, or when the base itself is not absolute.
     public static func resolve(_ reference: String, against base: String?) -> String {
+        resolve(reference, against: base, cache: nil)
+    }
+
+    /// The last base parsed, kept by a caller that resolves many references against the same
+    /// base (every link of a feed, every `href` of an item).
+    final class BaseCache {
+        private var text: String?
+        private var parts: Parts?
+
+        func parts(of base: String) -> Parts? {
+            if base != text {
+                text = base
+                parts = Parts(base)
+            }
+            return parts
+        }
+    }
+
+    static func resolve(_ reference: String, against base: String?, cache: BaseCache?) -> String {
         let reference = reference.trimmed()
         guard let base, !base.isEmpty else { return reference }
         if reference.utf8.first == UInt8(ascii: "h"), reference.utf8.starts(with: "http".utf8), schemeLength(reference) != nil {
             return reference
         }
         if schemeLength(reference) != nil { return reference }
-        guard let baseParts = Parts(base), baseParts.scheme != nil else { return reference }
+        guard let baseParts = cache?.parts(of: base) ?? Parts(base), baseParts.scheme != nil else { return reference }
         if reference.isEmpty { return baseParts.withoutFragment }
         guard let ref = Parts(reference) else { return reference }
         var target = Parts()
@@ -114,7 +133,7 @@ public enum URLResolver {
     }
 
     static func removeDotSegments(_ path: String) -> String {
-        guard path.contains(".") else { return path }
+        guard hasDotSegment(path) else { return path }
         var input = Substring(path)
         var output: [Substring] = []
         while !input.isEmpty {
@@ -139,5 +158,24 @@ public enum URLResolver {
             }
         }
         return output.joined()
+    }
+
+    /// Whether a segment of `path` is `.` or `..`, the only case `removeDotSegments` changes.
+    static func hasDotSegment(_ path: String) -> Bool {
+        var atSegmentStart = true
+        var dots = 0
+        for byte in path.utf8 {
+            if byte == UInt8(ascii: "/") {
+                if atSegmentStart, dots > 0 { return true }
+                atSegmentStart = true
+                dots = 0
+            } else if atSegmentStart, byte == UInt8(ascii: "."), dots < 2 {
+                dots += 1
+            } else {
+                atSegmentStart = false
+                dots = 0
+            }
+        }
+        return atSegmentStart && dots > 0
     }
 }
