@@ -108,7 +108,7 @@ struct DocumentDecoder {
             chosen = detected
         } else if let httpCharset {
             chosen = httpCharset
-        } else if kind == .xml, let declared = Self.declaredEncoding(in: Array(afterBOM)) {
+        } else if kind == .xml, let declared = Self.declaredEncoding(in: afterBOM) {
             chosen = declared
         } else {
             chosen = "utf-8"
@@ -144,18 +144,30 @@ struct DocumentDecoder {
     }
 
     /// The `encoding` pseudo-attribute of a leading `<?xml …?>`, read from ASCII-compatible bytes.
-    static func declaredEncoding(in bytes: [UInt8]) -> String? {
-        var start = 0
-        while start < bytes.count, isXMLSpace(bytes[start]) { start += 1 }
-        guard bytes[start...].starts(with: Array("<?xml".utf8)) else { return nil }
-        guard let end = bytes[start...].firstIndex(of: UInt8(ascii: ">")) else { return nil }
-        let declaration = String(decoding: bytes[start..<end], as: UTF8.self)
-        guard let range = declaration.firstRange(of: "encoding") else { return nil }
-        var rest = declaration[range.upperBound...].drop { $0 == " " || $0 == "=" || $0 == "\t" }
-        guard let quote = rest.first, quote == "\"" || quote == "'" else { return nil }
-        rest = rest.dropFirst()
-        let value = rest.prefix { $0 != quote }
-        return value.isEmpty ? nil : String(value).lowercased()
+    static func declaredEncoding(in bytes: ArraySlice<UInt8>) -> String? {
+        var start = bytes.startIndex
+        while start < bytes.endIndex, isXMLSpace(bytes[start]) { start += 1 }
+        guard bytes[start...].starts(with: "<?xml".utf8), let end = bytes[start...].firstIndex(of: UInt8(ascii: ">")) else { return nil }
+        let declaration = bytes[start..<end]
+        let name = "encoding".utf8
+        var position = declaration.startIndex
+        while position + name.count <= declaration.endIndex, !declaration[position..<(position + name.count)].elementsEqual(name) {
+            position += 1
+        }
+        guard position + name.count <= declaration.endIndex else { return nil }
+        position += name.count
+        while position < declaration.endIndex,
+            declaration[position] == UInt8(ascii: " ") || declaration[position] == UInt8(ascii: "=") || declaration[position] == UInt8(ascii: "\t")
+        {
+            position += 1
+        }
+        guard position < declaration.endIndex, declaration[position] == UInt8(ascii: "\"") || declaration[position] == UInt8(ascii: "'") else {
+            return nil
+        }
+        let quote = declaration[position]
+        let valueStart = position + 1
+        let valueEnd = declaration[valueStart...].firstIndex(of: quote) ?? declaration.endIndex
+        return valueEnd > valueStart ? String(decoding: declaration[valueStart..<valueEnd], as: UTF8.self).lowercased() : nil
     }
 
     static func canonicalName(_ label: String) -> String {
