@@ -38,8 +38,22 @@ public struct Tagger: Sendable {
 
     private struct Candidates {
         /// Longest pattern first.
-        var entries: [(pattern: [String], entry: Int)] = []
-        var cues: [(pattern: [String], kind: KnowledgeBase.CueKind, bit: UInt8)] = []
+        var entries: [(pattern: Pattern, entry: Int)] = []
+        var cues: [(pattern: Pattern, kind: KnowledgeBase.CueKind, bit: UInt8)] = []
+    }
+
+    /// The words of a pattern with their hashes, so matching compares integers and looks at the
+    /// words themselves only when the hashes agree.
+    private struct Pattern {
+        var words: [String]
+        var hashes: [UInt64]
+
+        init(_ words: [String]) {
+            self.words = words
+            hashes = words.map { FNV1a.hash($0.utf8) }
+        }
+
+        var count: Int { words.count }
     }
 
     private static let firstWordBits = 1 << 16
@@ -54,11 +68,11 @@ public struct Tagger: Sendable {
         base = knowledgeBase
         var byWord: [String: Candidates] = [:]
         for (position, entry) in knowledgeBase.entries.enumerated() {
-            for pattern in entry.patterns { byWord[pattern[0], default: Candidates()].entries.append((pattern, position)) }
+            for pattern in entry.patterns { byWord[pattern[0], default: Candidates()].entries.append((Pattern(pattern), position)) }
         }
         for cue in knowledgeBase.cues {
             let bit = UInt8(1) << UInt8(KnowledgeBase.CueKind.allCases.firstIndex(of: cue.kind)!)
-            byWord[cue.tokens[0], default: Candidates()].cues.append((cue.tokens, cue.kind, bit))
+            byWord[cue.tokens[0], default: Candidates()].cues.append((Pattern(cue.tokens), cue.kind, bit))
         }
         var index: [UInt64: Int] = [:]
         var candidates: [Candidates] = []
@@ -107,10 +121,42 @@ public struct Tagger: Sendable {
     struct Scan {
         var tokens: [Token]
         var entries: [(match: Match, entry: Int)] = []
-        var cues: [(match: Match, kind: KnowledgeBase.CueKind)] = []
+        var cues: [(match: Match, kind: KnowledgeBase.CueKind)] = [] {
+            didSet { cueEnds = nil }
+        }
+        /// Where the lineage and negation cues end, sorted: the two kinds asked about before
+        /// every mention and cue, which text dense with cues would otherwise make quadratic.
+        private var cueEnds: (lineage: [Int], negation: [Int])?
+
+        init(tokens: [Token]) {
+            self.tokens = tokens
+        }
+
+        mutating func indexCues() {
+            var lineage: [Int] = []
+            var negation: [Int] = []
+            for (match, kind) in cues {
+                if kind == .lineage { lineage.append(match.start + match.length) }
+                if kind == .negation { negation.append(match.start + match.length) }
+            }
+            cueEnds = (lineage.sorted(), negation.sorted())
+        }
 
         func hasCue(_ kind: KnowledgeBase.CueKind, endingWithin window: Int, before position: Int) -> Bool {
-            cues.contains { $0.kind == kind && $0.match.start + $0.match.length <= position && $0.match.start + $0.match.length + window >= position }
+            guard let cueEnds, kind == .lineage || kind == .negation else {
+                return cues.contains {
+                    $0.kind == kind && $0.match.start + $0.match.length <= position && $0.match.start + $0.match.length + window >= position
+                }
+            }
+            let ends = kind == .lineage ? cueEnds.lineage : cueEnds.negation
+            // The last end at or before `position`.
+            var low = 0
+            var high = ends.count
+            while low < high {
+                let middle = (low + high) / 2
+                if ends[middle] <= position { low = middle + 1 } else { high = middle }
+            }
+            return low > 0 && ends[low - 1] + window >= position
         }
     }
 
@@ -141,17 +187,19 @@ public struct Tagger: Sendable {
             }
             position += 1
         }
+        result.indexCues()
         return result
     }
 
-    private func matches(_ pattern: [String], _ tokens: [Token], at position: Int) -> Bool {
+    private func matches(_ pattern: Pattern, _ tokens: [Token], at position: Int) -> Bool {
         guard position + pattern.count <= tokens.count else { return false }
-        for (offset, word) in pattern.enumerated() {
-            let token = tokens[position + offset].text
-            switch word {
+        for offset in 0..<pattern.count {
+            let token = tokens[position + offset]
+            if token.hash == pattern.hashes[offset], token.text == pattern.words[offset] { continue }
+            switch pattern.words[offset] {
             case "*": continue
-            case "#": if !(token.utf8.first.map { $0 >= 48 && $0 <= 57 } ?? false) { return false }
-            default: if token != word { return false }
+            case "#": if !(token.text.utf8.first.map { $0 >= 48 && $0 <= 57 } ?? false) { return false }
+            default: return false
             }
         }
         return true
@@ -170,6 +218,14 @@ public struct Tagger: Sendable {
         var hasSubject = false
         var mentionInTitle = false
 
+        /// The most cues of one kind a reason quotes; more only cost time in text dense with cues.
+        static let quotedCues = 2
+
+        /// Adds a cue's phrase, made only when the list still has room for it.
+        static func note(_ cues: inout [String], _ phrase: () -> String) {
+            if cues.count < quotedCues { cues.append(phrase()) }
+        }
+
         mutating func add(_ mention: ModelMention) {
             switch mention.openness {
             case .open: if !open.contains(mention) { open.append(mention) }
@@ -187,7 +243,7 @@ public struct Tagger: Sendable {
             case .vendor:
                 continue
             case .licence:
-                if entry.openness != .closed { evidence.openCues.append(entry.name) }
+                if entry.openness != .closed { Evidence.note(&evidence.openCues) { entry.name } }
             case .model, .family, .product:
                 if entry.kind == .family, match.length == 1, familiesWithVersions.contains(entry.name) { continue }
                 guard let openness = entry.openness(at: date) else { continue }
@@ -201,19 +257,19 @@ public struct Tagger: Sendable {
             }
         }
         for (match, kind) in scan.cues {
-            let phrase = scan.tokens[match.start..<(match.start + match.length)].map(\.text).joined(separator: " ")
+            let phrase = { scan.tokens[match.start..<(match.start + match.length)].map(\.text).joined(separator: " ") }
             switch kind {
             case .open:
                 if scan.hasCue(.negation, endingWithin: Self.negationWindow, before: match.start) {
-                    evidence.closedCues.append("not " + phrase)
+                    Evidence.note(&evidence.closedCues) { "not " + phrase() }
                 } else if isOpenSourcingATool(scan, after: match) {
                     continue
                 } else {
-                    evidence.openCues.append(phrase)
+                    Evidence.note(&evidence.openCues, phrase)
                 }
-            case .closed: evidence.closedCues.append(phrase)
-            case .service: evidence.serviceCues.append(phrase)
-            case .both: evidence.bothCues.append(phrase)
+            case .closed: Evidence.note(&evidence.closedCues, phrase)
+            case .service: Evidence.note(&evidence.serviceCues, phrase)
+            case .both: Evidence.note(&evidence.bothCues, phrase)
             case .subject: evidence.hasSubject = true
             case .lineage, .negation, .tool, .offTopic: break
             }
@@ -241,7 +297,7 @@ public struct Tagger: Sendable {
             TagResult(label: label, models: label == .none ? [] : models, reason: why)
         }
         let names = { (mentions: [ModelMention]) in mentions.map(\.name).joined(separator: ", ") }
-        let quoted = { (cues: [String]) in cues.prefix(2).map { "'\($0)'" }.joined(separator: ", ") }
+        let quoted = { (cues: [String]) in cues.prefix(Evidence.quotedCues).map { "'\($0)'" }.joined(separator: ", ") }
 
         if !evidence.open.isEmpty, !evidence.closed.isEmpty {
             return result(.both, "names open-weights models (\(names(evidence.open))) and closed ones (\(names(evidence.closed)))")
