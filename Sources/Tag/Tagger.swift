@@ -31,8 +31,8 @@ public struct Tagger: Sendable {
     private let base: KnowledgeBase
     /// Everything that can start at a word, looked up once per word of text by the word's hash
     /// (`Token.hash`): the slot in `candidates`. `firstWords` is a bit set over the same hashes
-    /// that turns away most words of running text before the dictionary is asked.
-    private let index: [UInt64: Int]
+    /// that turns away most words of running text before the table is asked.
+    private let index: HashIndex
     private let candidates: [Candidates]
     private let firstWords: [UInt64]
 
@@ -93,7 +93,7 @@ public struct Tagger: Sendable {
             let bit = Int(hash % UInt64(Self.firstWordBits))
             firstWords[bit / 64] |= 1 << UInt64(bit % 64)
         }
-        self.index = index
+        self.index = HashIndex(index)
         self.candidates = candidates
         self.firstWords = firstWords
     }
@@ -166,7 +166,7 @@ public struct Tagger: Sendable {
         while position < tokens.count {
             let hash = tokens[position].hash
             let bit = Int(hash % UInt64(Self.firstWordBits))
-            guard firstWords[bit / 64] & (1 << UInt64(bit % 64)) != 0, let slot = index[hash] else {
+            guard firstWords[bit / 64] & (1 << UInt64(bit % 64)) != 0, let slot = index.value(for: hash) else {
                 position += 1
                 continue
             }
@@ -326,5 +326,42 @@ public struct Tagger: Sendable {
             return result(.closed, "a model offered as a service only: \(quoted(evidence.closedCues + evidence.serviceCues))")
         }
         return result(.none, "no model's openness is at stake")
+    }
+}
+
+/// A read-only table from word hashes (already well mixed by FNV-1a) to slots, probed linearly:
+/// unlike `Dictionary`, a lookup does not hash the hash again with SipHash, and text dense with
+/// known words asks it once per word.
+struct HashIndex: Sendable {
+    private var keys: [UInt64]
+    private var values: [Int32]
+    private let mask: Int
+
+    init(_ dictionary: [UInt64: Int]) {
+        var size = 16
+        while size < dictionary.count * 2 { size *= 2 }
+        keys = Array(repeating: 0, count: size)
+        values = Array(repeating: -1, count: size)
+        mask = size - 1
+        for (key, value) in dictionary {
+            var slot = Self.slot(key, mask)
+            while values[slot] >= 0 { slot = (slot + 1) & mask }
+            keys[slot] = key
+            values[slot] = Int32(value)
+        }
+    }
+
+    @inline(__always)
+    private static func slot(_ key: UInt64, _ mask: Int) -> Int {
+        Int(truncatingIfNeeded: key >> 32 ^ key) & mask
+    }
+
+    func value(for key: UInt64) -> Int? {
+        var slot = Self.slot(key, mask)
+        while values[slot] >= 0 {
+            if keys[slot] == key { return Int(values[slot]) }
+            slot = (slot + 1) & mask
+        }
+        return nil
     }
 }
