@@ -5,11 +5,11 @@ import CLibXML2
 /// walk keeps text, starts a new paragraph at each block element, folds whitespace and drops
 /// scripts, styles and other non-content elements.
 public enum PlainText {
-    static let blockElements: Set<String> = [
+    static let blockElements = ShortNameSet([
         "address", "article", "aside", "blockquote", "dd", "div", "dl", "dt", "figcaption", "figure", "footer", "h1", "h2", "h3", "h4",
         "h5", "h6", "header", "hr", "li", "main", "nav", "ol", "p", "pre", "section", "table", "tr", "ul", "br",
-    ]
-    static let skippedElements: Set<String> = ["script", "style", "noscript", "iframe", "object", "embed", "template", "head", "title"]
+    ])
+    static let skippedElements = ShortNameSet(["script", "style", "noscript", "iframe", "object", "embed", "template", "head", "title"])
 
     /// The visible text of `html`, paragraphs separated by a blank line.
     ///
@@ -46,7 +46,7 @@ public enum PlainText {
                     current += String(cString: content)
                 }
             case XML_ELEMENT_NODE:
-                let name = element.pointee.name.map { String(cString: $0).lowercased() } ?? ""
+                let name = element.pointee.name.map { ShortNameSet.Key(UnsafeBufferPointer(start: $0, count: Int(xmlStrlen($0)))) } ?? nil
                 if skippedElements.contains(name) { break }
                 let isBlock = blockElements.contains(name)
                 if isBlock {
@@ -85,8 +85,11 @@ public enum PlainText {
                     output.append(0x20)
                     pendingSpace = false
                 }
-                output.append(bytes[index])
-                index += 1
+                // The run up to the next whitespace is copied whole.
+                var end = index + 1
+                while end < bytes.count, whitespaceLength(bytes, at: end) == 0 { end += 1 }
+                output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[index..<end]))
+                index = end
             }
             return String(decoding: output, as: UTF8.self)
         }
