@@ -58,16 +58,44 @@ struct InternedNameKey: Equatable {
     }
 }
 
+/// A small direct-mapped table from interned names to what they resolved to. The slots hold
+/// plain pointers and unretained references, so making and freeing a table (once per document)
+/// touches no slot one by one; `owned` keeps the values alive.
+struct InternedNameTable<Value: AnyObject> {
+    private var keys: [InternedNameKey?]
+    private var values: [Unmanaged<Value>?]
+    private var owned: [Value] = []
+
+    init(count: Int) {
+        keys = Array(repeating: nil, count: count)
+        values = Array(repeating: nil, count: count)
+    }
+
+    subscript(key: InternedNameKey) -> Value? {
+        let slot = key.slot(in: keys.count)
+        return keys[slot] == key ? values[slot]?.takeUnretainedValue() : nil
+    }
+
+    /// Caches `value`; past a few values per slot (names that keep evicting each other) it
+    /// stops, so `owned` stays small whatever the document.
+    mutating func insert(_ value: Value, for key: InternedNameKey) {
+        guard owned.count < keys.count * 4 else { return }
+        let slot = key.slot(in: keys.count)
+        keys[slot] = key
+        values[slot] = Unmanaged.passUnretained(value)
+        owned.append(value)
+    }
+}
+
 /// Resolves attribute names for one document.
 final class AttributeNames {
-    private var slots = [(key: InternedNameKey, value: AttributeName)?](repeating: nil, count: 32)
+    private var slots = InternedNameTable<AttributeName>(count: 32)
     /// The parser's name dictionary, set once the parser exists.
     var dictionary: xmlDictPtr?
 
     func resolve(local: UnsafePointer<xmlChar>, prefix: UnsafePointer<xmlChar>?, uri: UnsafePointer<xmlChar>?) -> AttributeName {
         let key = InternedNameKey(local: local, prefix: prefix, uri: uri)
-        let slot = key.slot(in: slots.count)
-        if let cached = slots[slot], cached.key == key { return cached.value }
+        if let cached = slots[key] { return cached }
         let localText = String(cString: local)
         let resolved: AttributeName
         if let prefix {
@@ -79,12 +107,8 @@ final class AttributeNames {
         } else {
             resolved = AttributeName(name: localText.lowercased(), written: localText)
         }
-        if key.isInterned(in: dictionary) { slots[slot] = (key, resolved) }
+        if key.isInterned(in: dictionary) { slots.insert(resolved, for: key) }
         return resolved
-    }
-
-    func removeAll() {
-        slots = Array(repeating: nil, count: slots.count)
     }
 }
 

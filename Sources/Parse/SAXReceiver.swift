@@ -21,7 +21,7 @@ final class SAXReceiver {
     }
     /// Resolved element names by their interned pointers (see `InternedNameKey`): a feed has a
     /// few dozen distinct element names, so a small table almost always hits.
-    private var elementNameSlots = [(key: InternedNameKey, value: ElementName)?](repeating: nil, count: 64)
+    private var elementNames = InternedNameTable<ElementName>(count: 64)
     private let attributeNames = AttributeNames()
 
     init(builder: FeedBuilder, stopsOnError: Bool, errors: [String]) {
@@ -109,13 +109,12 @@ final class SAXReceiver {
 
     private func elementName(local: UnsafePointer<xmlChar>, prefix: UnsafePointer<xmlChar>?, uri: UnsafePointer<xmlChar>?) -> ElementName {
         let key = InternedNameKey(local: local, prefix: prefix, uri: uri)
-        let slot = key.slot(in: elementNameSlots.count)
-        if let cached = elementNameSlots[slot], cached.key == key { return cached.value }
+        if let cached = elementNames[key] { return cached }
         // The root element decides how unprefixed names read, so it is never cached.
         let cacheable = builder.hasRoot && key.isInterned(in: context?.pointee.dict)
         let sharedKey = cacheable ? SharedElementNames.key(local: local, prefix: prefix, uri: uri, atomDefault: builder.readsUnprefixedAsAtom) : 0
         if cacheable, let shared = SharedElementNames.lookup(sharedKey, local: local, prefix: prefix, uri: uri) {
-            elementNameSlots[slot] = (key, shared)
+            elementNames.insert(shared, for: key)
             return shared
         }
         let localText = String(cString: local)
@@ -126,7 +125,7 @@ final class SAXReceiver {
             name: name, written: Self.writtenName(local: localText, prefix: prefixText, uri: uriText), uri: uriText,
             element: FeedBuilder.elements[name])
         if cacheable {
-            elementNameSlots[slot] = (key, resolved)
+            elementNames.insert(resolved, for: key)
             SharedElementNames.insert(resolved, key: sharedKey, local: local, prefix: prefix, uri: uri)
         }
         return resolved
