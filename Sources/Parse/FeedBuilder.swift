@@ -921,7 +921,7 @@ final class FeedBuilder {
     /// as RSS 1.0's Dublin Core examples intend a display string there.
     static func person(fromRSS text: String) -> Person {
         // Without an "@" there is no address to split off, which is the common case.
-        guard text.utf8.contains(UInt8(ascii: "@")) else { return Person(name: text) }
+        guard text.containsByte(UInt8(ascii: "@")) else { return Person(name: text) }
         for (open, close) in [("(", ")"), ("<", ">")] {
             guard text.hasSuffix(close), let start = text.lastIndex(of: Character(open)) else { continue }
             let outside = text[..<start].trimmed()

@@ -17,7 +17,7 @@ public enum PlainText {
     /// PlainText.fromHTML("<p>Hello&nbsp;<b>world</b></p><p>Bye</p>")  // "Hello world\n\nBye"
     /// ```
     public static func fromHTML(_ html: String) -> String {
-        guard html.utf8.contains(where: { $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: "&") }) else {
+        guard html.containsByte(UInt8(ascii: "<")) || html.containsByte(UInt8(ascii: "&")) else {
             return fold(html)
         }
         let options = Int32(

@@ -137,9 +137,10 @@ struct AttributeList {
     /// The value of the attribute at `index`.
     func value(at index: Int) -> String {
         guard let raw, let start = raw[index * 5 + 3], let end = raw[index * 5 + 4] else { return "" }
-        let value = String(decoding: UnsafeBufferPointer(start: start, count: end - start), as: UTF8.self)
+        let bytes = UnsafeBufferPointer(start: start, count: end - start)
+        let value = String(decoding: bytes, as: UTF8.self)
         // libxml2 keeps "&#38;" in attribute values when it does not substitute entities.
-        return value.utf8.contains(UInt8(ascii: "&")) ? value.replacingAll("&#38;", with: "&") : value
+        return bytes.contains(UInt8(ascii: "&")) ? value.replacingAll("&#38;", with: "&") : value
     }
 
     /// The value of the attribute whose canonical name is `name`.
