@@ -624,7 +624,8 @@ final class FeedBuilder {
 
     private func startCapture(_ newCapture: Capture) {
         capture = newCapture
-        captureBuffer.removeAll(keepingCapacity: true)
+        // `finish` leaves the buffer empty, so it is nearly always empty here already.
+        if !captureBuffer.isEmpty { captureBuffer.removeAll(keepingCapacity: true) }
         capturesMarkup = newCapture.sawMarkup || newCapture.xhtmlWrapperDepth != nil
         if hasCaptureExtras {
             captureExtras = CaptureExtras()

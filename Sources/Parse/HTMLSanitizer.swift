@@ -209,7 +209,7 @@ public enum HTMLSanitizer {
             let name = nameStart..<position
             let key = ShortNameSet.Key(UnsafeBufferPointer(rebasing: input[name]))
             var isSelfClosing = false
-            attributes.removeAll(keepingCapacity: true)
+            if !attributes.isEmpty { attributes.removeAll(keepingCapacity: true) }
             while position < count {
                 while position < count, isSpace(input[position]) { position += 1 }
                 guard position < count else { return nil }
