@@ -20,7 +20,7 @@ final class ElementName: Sendable {
         self.written = written
         self.uri = uri
         self.element = element
-        isVoid = HTMLSanitizer.voidElements.contains(written.lowercased())
+        isVoid = HTMLSanitizer.voidElements.contains(written)
     }
 }
 
@@ -125,8 +125,6 @@ struct AttributeList {
         self.count = raw == nil ? 0 : count
         self.names = names
     }
-
-    var isEmpty: Bool { count == 0 }
 
     /// The name of the attribute at `index`, nil for a malformed entry.
     func name(at index: Int) -> AttributeName? {

@@ -112,7 +112,7 @@ final class SAXReceiver {
         if let cached = elementNames[key] { return cached }
         // The root element decides how unprefixed names read, so it is never cached.
         let cacheable = builder.hasRoot && key.isInterned(in: context?.pointee.dict)
-        let sharedKey = cacheable ? SharedElementNames.key(local: local, prefix: prefix, uri: uri, atomDefault: builder.readsUnprefixedAsAtom) : 0
+        let sharedKey = cacheable ? SharedElementNames.key(local: local, prefix: prefix, uri: uri, atomDefault: builder.defaultNamespaceIsAtom) : 0
         if cacheable, let shared = SharedElementNames.lookup(sharedKey, local: local, prefix: prefix, uri: uri) {
             elementNames.insert(shared, for: key)
             return shared

@@ -121,34 +121,27 @@ public struct Tagger: Sendable {
     struct Scan {
         var tokens: [Token]
         var entries: [(match: Match, entry: Int)] = []
-        var cues: [(match: Match, kind: KnowledgeBase.CueKind)] = [] {
-            didSet { cueEnds = nil }
-        }
-        /// Where the lineage and negation cues end, sorted: the two kinds asked about before
-        /// every mention and cue, which text dense with cues would otherwise make quadratic.
-        private var cueEnds: (lineage: [Int], negation: [Int])?
+        var cues: [(match: Match, kind: KnowledgeBase.CueKind)] = []
+        /// Where the lineage and negation cues end, sorted (`indexCues`): the two kinds asked
+        /// about before every mention and cue, which text dense with cues would otherwise make
+        /// quadratic.
+        private var lineageEnds: [Int] = []
+        private var negationEnds: [Int] = []
 
         init(tokens: [Token]) {
             self.tokens = tokens
         }
 
+        /// Sorts the ends of the lineage and negation cues, once every cue has been found.
         mutating func indexCues() {
-            var lineage: [Int] = []
-            var negation: [Int] = []
-            for (match, kind) in cues {
-                if kind == .lineage { lineage.append(match.start + match.length) }
-                if kind == .negation { negation.append(match.start + match.length) }
-            }
-            cueEnds = (lineage.sorted(), negation.sorted())
+            lineageEnds = cues.filter { $0.kind == .lineage }.map { $0.match.start + $0.match.length }.sorted()
+            negationEnds = cues.filter { $0.kind == .negation }.map { $0.match.start + $0.match.length }.sorted()
         }
 
+        /// Whether a lineage or negation cue ends at most `window` words before `position`.
         func hasCue(_ kind: KnowledgeBase.CueKind, endingWithin window: Int, before position: Int) -> Bool {
-            guard let cueEnds, kind == .lineage || kind == .negation else {
-                return cues.contains {
-                    $0.kind == kind && $0.match.start + $0.match.length <= position && $0.match.start + $0.match.length + window >= position
-                }
-            }
-            let ends = kind == .lineage ? cueEnds.lineage : cueEnds.negation
+            precondition(kind == .lineage || kind == .negation, "only lineage and negation cues are indexed")
+            let ends = kind == .lineage ? lineageEnds : negationEnds
             // The last end at or before `position`.
             var low = 0
             var high = ends.count
