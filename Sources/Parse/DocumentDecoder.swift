@@ -149,13 +149,7 @@ struct DocumentDecoder {
         while start < bytes.endIndex, isXMLSpace(bytes[start]) { start += 1 }
         guard bytes[start...].starts(with: "<?xml".utf8), let end = bytes[start...].firstIndex(of: UInt8(ascii: ">")) else { return nil }
         let declaration = bytes[start..<end]
-        let name = "encoding".utf8
-        var position = declaration.startIndex
-        while position + name.count <= declaration.endIndex, !declaration[position..<(position + name.count)].elementsEqual(name) {
-            position += 1
-        }
-        guard position + name.count <= declaration.endIndex else { return nil }
-        position += name.count
+        guard var position = declaration.firstRange(of: "encoding".utf8)?.upperBound else { return nil }
         while position < declaration.endIndex,
             declaration[position] == UInt8(ascii: " ") || declaration[position] == UInt8(ascii: "=") || declaration[position] == UInt8(ascii: "\t")
         {
