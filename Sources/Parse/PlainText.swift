@@ -30,34 +30,26 @@ public enum PlainText {
             return fold(html)
         }
         defer { xmlFreeDoc(document) }
-        var paragraphs: [String] = []
-        var current = ""
-        walk(xmlDocGetRootElement(document), paragraphs: &paragraphs, current: &current)
-        paragraphs.append(current)
-        return paragraphs.map(fold).filter { !$0.isEmpty }.joined(separator: "\n\n")
+        var text = FoldedText(capacity: html.utf8.count)
+        walk(xmlDocGetRootElement(document), into: &text)
+        return text.string
     }
 
-    private static func walk(_ start: xmlNodePtr?, paragraphs: inout [String], current: inout String) {
+    private static func walk(_ start: xmlNodePtr?, into text: inout FoldedText) {
         var node = start
         while let element = node {
             switch element.pointee.type {
             case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
                 if let content = element.pointee.content {
-                    current += String(cString: content)
+                    text.append(UnsafeBufferPointer(start: content, count: Int(xmlStrlen(content))))
                 }
             case XML_ELEMENT_NODE:
                 let name = element.pointee.name.map { ShortNameSet.Key(UnsafeBufferPointer(start: $0, count: Int(xmlStrlen($0)))) } ?? nil
                 if skippedElements.contains(name) { break }
                 let isBlock = blockElements.contains(name)
-                if isBlock {
-                    paragraphs.append(current)
-                    current = ""
-                }
-                walk(element.pointee.children, paragraphs: &paragraphs, current: &current)
-                if isBlock {
-                    paragraphs.append(current)
-                    current = ""
-                }
+                if isBlock { text.breakParagraph() }
+                walk(element.pointee.children, into: &text)
+                if isBlock { text.breakParagraph() }
             default:
                 break
             }
@@ -70,28 +62,82 @@ public enum PlainText {
     static func fold(_ text: String) -> String {
         var text = text
         return text.withUTF8 { bytes in
-            var output: [UInt8] = []
-            output.reserveCapacity(bytes.count)
-            var pendingSpace = false
+            var folded = FoldedText(capacity: bytes.count)
+            folded.append(bytes)
+            return folded.string
+        }
+    }
+
+    /// Text written as it is folded, in one pass with no string per node: whitespace runs become
+    /// one space, paragraph breaks one blank line, and neither is written at either end or
+    /// twice in a row.
+    struct FoldedText {
+        private var bytes: [UInt8] = []
+        /// Whether the current paragraph has text yet: whitespace before it is dropped.
+        private var paragraphHasText = false
+        /// Whether whitespace came since the paragraph's last text.
+        private var pendingSpace = false
+
+        init(capacity: Int) {
+            bytes.reserveCapacity(capacity)
+        }
+
+        var string: String { String(decoding: bytes, as: UTF8.self) }
+
+        /// Ends the current paragraph; the next text starts a new one.
+        mutating func breakParagraph() {
+            paragraphHasText = false
+            pendingSpace = false
+        }
+
+        mutating func append(_ text: UnsafeBufferPointer<UInt8>) {
             var index = 0
-            while index < bytes.count {
-                let length = whitespaceLength(bytes, at: index)
+            while index < text.count {
+                let byte = text[index]
+                if byte > 0x20, byte < 0x80 {
+                    // A run of printable ASCII with single spaces inside, the common case, is
+                    // copied whole: a lone space between two characters is written as it is.
+                    var end = index + 1
+                    while end < text.count {
+                        let next = text[end]
+                        if next > 0x20, next < 0x80 {
+                            end += 1
+                        } else if next == 0x20, end + 1 < text.count, text[end + 1] > 0x20, text[end + 1] < 0x80 {
+                            end += 2
+                        } else {
+                            break
+                        }
+                    }
+                    separate()
+                    bytes.append(contentsOf: UnsafeBufferPointer(rebasing: text[index..<end]))
+                    index = end
+                    continue
+                }
+                let length = PlainText.whitespaceLength(text, at: index)
                 if length > 0 {
-                    pendingSpace = !output.isEmpty
+                    if paragraphHasText { pendingSpace = true }
                     index += length
                     continue
                 }
-                if pendingSpace {
-                    output.append(0x20)
-                    pendingSpace = false
-                }
-                // The run up to the next whitespace is copied whole.
-                var end = index + 1
-                while end < bytes.count, whitespaceLength(bytes, at: end) == 0 { end += 1 }
-                output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[index..<end]))
-                index = end
+                separate()
+                bytes.append(byte)
+                index += 1
             }
-            return String(decoding: output, as: UTF8.self)
+        }
+
+        /// Writes what goes before new text: a blank line between paragraphs, a space for whitespace.
+        @inline(__always)
+        private mutating func separate() {
+            if !paragraphHasText {
+                if !bytes.isEmpty {
+                    bytes.append(0x0A)
+                    bytes.append(0x0A)
+                }
+                paragraphHasText = true
+            } else if pendingSpace {
+                bytes.append(0x20)
+            }
+            pendingSpace = false
         }
     }
 

@@ -35,6 +35,11 @@ public struct Tagger: Sendable {
     private let index: HashIndex
     private let candidates: [Candidates]
     private let firstWords: [UInt64]
+    /// The words of every pattern, and their bytes, in one pool each (`Pattern` is a range of
+    /// `patternWords`): a common first word has dozens of candidates, and trying them touches no
+    /// reference-counted storage.
+    private let patternWords: [PatternWord]
+    private let patternBytes: [UInt8]
 
     private struct Candidates {
         /// Longest pattern first.
@@ -42,18 +47,38 @@ public struct Tagger: Sendable {
         var cues: [(pattern: Pattern, kind: KnowledgeBase.CueKind, bit: UInt8)] = []
     }
 
-    /// The words of a pattern with their hashes, so matching compares integers and looks at the
-    /// words themselves only when the hashes agree.
+    /// A pattern: its words in `patternWords`.
     private struct Pattern {
-        var words: [String]
-        var hashes: [UInt64]
-
-        init(_ words: [String]) {
-            self.words = words
-            hashes = words.map { FNV1a.hash($0.utf8) }
-        }
+        var words: Range<Int32>
 
         var count: Int { words.count }
+    }
+
+    /// One word of a pattern with its hash, so matching compares integers and looks at the bytes
+    /// (in `patternBytes`) only when the hashes agree.
+    private struct PatternWord {
+        enum Kind { case literal, anyWord, anyNumber }
+
+        var kind: Kind
+        var hash: UInt64
+        var bytes: Range<Int32>
+    }
+
+    /// Builds the pattern pools.
+    private struct PatternPool {
+        var words: [PatternWord] = []
+        var bytes: [UInt8] = []
+
+        mutating func add(_ pattern: [String]) -> Pattern {
+            let start = Int32(words.count)
+            for word in pattern {
+                let kind: PatternWord.Kind = word == "*" ? .anyWord : word == "#" ? .anyNumber : .literal
+                let byteStart = Int32(bytes.count)
+                bytes.append(contentsOf: word.utf8)
+                words.append(PatternWord(kind: kind, hash: FNV1a.hash(word.utf8), bytes: byteStart..<Int32(bytes.count)))
+            }
+            return Pattern(words: start..<Int32(words.count))
+        }
     }
 
     private static let firstWordBits = 1 << 16
@@ -67,13 +92,16 @@ public struct Tagger: Sendable {
     public init(knowledgeBase: KnowledgeBase) {
         base = knowledgeBase
         var byWord: [String: Candidates] = [:]
+        var pool = PatternPool()
         for (position, entry) in knowledgeBase.entries.enumerated() {
-            for pattern in entry.patterns { byWord[pattern[0], default: Candidates()].entries.append((Pattern(pattern), position)) }
+            for pattern in entry.patterns { byWord[pattern[0], default: Candidates()].entries.append((pool.add(pattern), position)) }
         }
         for cue in knowledgeBase.cues {
             let bit = UInt8(1) << UInt8(KnowledgeBase.CueKind.allCases.firstIndex(of: cue.kind)!)
-            byWord[cue.tokens[0], default: Candidates()].cues.append((Pattern(cue.tokens), cue.kind, bit))
+            byWord[cue.tokens[0], default: Candidates()].cues.append((pool.add(cue.tokens), cue.kind, bit))
         }
+        patternWords = pool.words
+        patternBytes = pool.bytes
         var index: [UInt64: Int] = [:]
         var candidates: [Candidates] = []
         var firstWords = [UInt64](repeating: 0, count: Self.firstWordBits / 64)
@@ -101,8 +129,8 @@ public struct Tagger: Sendable {
     /// Tags an item from its title and plain-text body; `date` picks the openness of models whose
     /// weights came out after their launch.
     public func tag(title: String, body: String, date: Timestamp? = nil) -> TagResult {
-        let titleScan = scan(Tokenizer.tokens(title))
-        let bodyScan = scan(Tokenizer.tokens(body))
+        let titleScan = scan(Words(title))
+        let bodyScan = scan(Words(body))
         // A family named bare next to one of its own versions is that version ("Grok" beside "Grok-1").
         let familiesWithVersions = Set((titleScan.entries + bodyScan.entries).compactMap { base.entries[$0.entry].family })
         var evidence = Evidence()
@@ -119,7 +147,7 @@ public struct Tagger: Sendable {
     }
 
     struct Scan {
-        var tokens: [Token]
+        var words: Words
         var entries: [(match: Match, entry: Int)] = []
         var cues: [(match: Match, kind: KnowledgeBase.CueKind)] = []
         /// Where the lineage and negation cues end, sorted (`indexCues`): the two kinds asked
@@ -128,8 +156,13 @@ public struct Tagger: Sendable {
         private var lineageEnds: [Int] = []
         private var negationEnds: [Int] = []
 
-        init(tokens: [Token]) {
-            self.tokens = tokens
+        init(words: Words) {
+            self.words = words
+        }
+
+        /// The words of a match, as the reason quotes them.
+        func phrase(_ match: Match) -> String {
+            (match.start..<(match.start + match.length)).map { words.text(at: $0) }.joined(separator: " ")
         }
 
         /// Sorts the ends of the lineage and negation cues, once every cue has been found.
@@ -153,11 +186,11 @@ public struct Tagger: Sendable {
         }
     }
 
-    private func scan(_ tokens: [Token]) -> Scan {
-        var result = Scan(tokens: tokens)
+    private func scan(_ words: Words) -> Scan {
+        var result = Scan(words: words)
         var position = 0
-        while position < tokens.count {
-            let hash = tokens[position].hash
+        while position < words.count {
+            let hash = words[position].hash
             let bit = Int(hash % UInt64(Self.firstWordBits))
             guard firstWords[bit / 64] & (1 << UInt64(bit % 64)) != 0, let slot = index.value(for: hash) else {
                 position += 1
@@ -166,13 +199,13 @@ public struct Tagger: Sendable {
             // The longest cue of each kind that starts here.
             var matchedKinds: UInt8 = 0
             for candidate in candidates[slot].cues where matchedKinds & candidate.bit == 0 {
-                if matches(candidate.pattern, tokens, at: position) {
+                if matches(candidate.pattern, words, at: position) {
                     result.cues.append((Match(start: position, length: candidate.pattern.count), candidate.kind))
                     matchedKinds |= candidate.bit
                 }
             }
             if let found = candidates[slot].entries.first(where: {
-                matches($0.pattern, tokens, at: position) && (!base.entries[$0.entry].requiresCapital || tokens[position].isCapitalized)
+                matches($0.pattern, words, at: position) && (!base.entries[$0.entry].requiresCapital || words[position].isCapitalized)
             }) {
                 result.entries.append((Match(start: position, length: found.pattern.count), found.entry))
                 position += found.pattern.count
@@ -184,16 +217,17 @@ public struct Tagger: Sendable {
         return result
     }
 
-    private func matches(_ pattern: Pattern, _ tokens: [Token], at position: Int) -> Bool {
-        guard position + pattern.count <= tokens.count else { return false }
-        for offset in 0..<pattern.count {
-            let token = tokens[position + offset]
-            if token.hash == pattern.hashes[offset], token.text == pattern.words[offset] { continue }
-            switch pattern.words[offset] {
-            case "*": continue
-            case "#": if !(token.text.utf8.first.map { $0 >= 48 && $0 <= 57 } ?? false) { return false }
-            default: return false
+    private func matches(_ pattern: Pattern, _ words: Words, at position: Int) -> Bool {
+        guard position + pattern.count <= words.count else { return false }
+        var at = position
+        for index in pattern.words {
+            let word = patternWords[Int(index)]
+            switch word.kind {
+            case .anyWord: break
+            case .anyNumber: if !words.startsWithDigit(at) { return false }
+            case .literal: if words[at].hash != word.hash || !words.word(at: at, is: patternBytes, word.bytes) { return false }
             }
+            at += 1
         }
         return true
     }
@@ -250,7 +284,7 @@ public struct Tagger: Sendable {
             }
         }
         for (match, kind) in scan.cues {
-            let phrase = { scan.tokens[match.start..<(match.start + match.length)].map(\.text).joined(separator: " ") }
+            let phrase = { scan.phrase(match) }
             switch kind {
             case .open:
                 if scan.hasCue(.negation, endingWithin: Self.negationWindow, before: match.start) {
@@ -271,13 +305,13 @@ public struct Tagger: Sendable {
 
     /// "open-sourced its evaluation harness": a verb of opening whose object is a tool, not a model.
     private func isOpenSourcingATool(_ scan: Scan, after match: Tagger.Match) -> Bool {
-        let words = scan.tokens[match.start..<(match.start + match.length)].map(\.text)
+        let words = (match.start..<(match.start + match.length)).map { scan.words.text(at: $0) }
         guard words.first == "open" || words.first == "opens" || words.first == "opened" else { return false }
         guard words.count <= 2, words.last?.hasPrefix("sourc") == true else { return false }
-        let window = (match.start + match.length)..<min(scan.tokens.count, match.start + match.length + Self.objectWindow)
+        let window = (match.start + match.length)..<min(scan.words.count, match.start + match.length + Self.objectWindow)
         // A named model or its weights make the object a model, whatever else is named with it.
         if scan.entries.contains(where: { window.contains($0.match.start) && base.entries[$0.entry].kind != .vendor }) { return false }
-        if scan.tokens[window].contains(where: { $0.text == "weights" || $0.text.hasPrefix("checkpoint") }) { return false }
+        if window.contains(where: { scan.words.text(at: $0) == "weights" || scan.words.text(at: $0).hasPrefix("checkpoint") }) { return false }
         return scan.cues.contains { window.contains($0.match.start) && $0.kind == .tool }
     }
 

@@ -1,5 +1,9 @@
 import AINewsCore
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// One word of item text, lower-cased, with whether it was written capitalised (for names that are
 /// also common words, such as "Pi" or "Command").
 public struct Token: Sendable, Equatable {
@@ -27,40 +31,83 @@ public struct Token: Sendable, Equatable {
 /// so "Claude 3.5" is not "Claude 3". Everything else separates words.
 public enum Tokenizer {
     public static func tokens(_ text: String) -> [Token] {
-        var text = text
-        return text.withUTF8 { tokens(bytes: $0) }
+        let words = Words(text)
+        return (0..<words.count).map { Token(text: words.text(at: $0), isCapitalized: words[$0].isCapitalized, hash: words[$0].hash) }
     }
 
-    static func tokens(bytes: UnsafeBufferPointer<UInt8>) -> [Token] {
-        var tokens: [Token] = []
-        tokens.reserveCapacity(bytes.count / 5)
-        // The current word is bytes[start..<index]; lower-cased only when it has capitals.
+    enum CharacterClass {
+        case letter, digit, separator, other
+
+        init(_ byte: UInt8) {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"): self = .letter
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): self = .digit
+            case 0x80...: self = .other
+            default: self = .separator
+            }
+        }
+    }
+}
+
+/// The words of a text as `Tokenizer` splits them, kept as ranges of one lower-cased copy of the
+/// text: the daemon's tagger reads every word of every new item and quotes only a few, so a word
+/// becomes a `String` only when it is asked for.
+struct Words {
+    struct Word {
+        var start: Int32
+        var count: Int32
+        var isCapitalized: Bool
+        /// `FNV1a` of the lower-cased word.
+        var hash: UInt64
+    }
+
+    /// The text with ASCII capitals lower-cased; words are ranges of it.
+    private(set) var lowered: [UInt8]
+    private var words: [Word] = []
+
+    init(_ text: String) {
+        var text = text
+        lowered = []
+        text.withUTF8 { split($0) }
+    }
+
+    var count: Int { words.count }
+
+    subscript(position: Int) -> Word { words[position] }
+
+    func text(at position: Int) -> String {
+        let word = words[position]
+        return lowered.withUnsafeBufferPointer { String(decoding: $0[Int(word.start)..<Int(word.start + word.count)], as: UTF8.self) }
+    }
+
+    /// Whether the word at `position` is `pool[range]`, which is lower-case.
+    func word(at position: Int, is pool: [UInt8], _ range: Range<Int32>) -> Bool {
+        let word = words[position]
+        guard word.count == range.count else { return false }
+        return lowered.withUnsafeBufferPointer { text in
+            pool.withUnsafeBufferPointer { memcmp(text.baseAddress! + Int(word.start), $0.baseAddress! + Int(range.lowerBound), range.count) == 0 }
+        }
+    }
+
+    /// Whether the word at `position` starts with a digit.
+    func startsWithDigit(_ position: Int) -> Bool {
+        let first = lowered[Int(words[position].start)]
+        return first >= UInt8(ascii: "0") && first <= UInt8(ascii: "9")
+    }
+
+    private mutating func split(_ bytes: UnsafeBufferPointer<UInt8>) {
+        lowered = Array(bytes)
+        words.reserveCapacity(bytes.count / 5)
+        // The current word is bytes[(index - length)..<index].
         var length = 0
         var capitalized = false
-        var hasUpper = false
-        var lastClass = CharacterClass.separator
+        var hasher = FNV1a()
+        var lastClass = Tokenizer.CharacterClass.separator
         func flush(at end: Int) {
             guard length > 0 else { return }
-            let word = UnsafeBufferPointer(rebasing: bytes[(end - length)..<end])
-            // One pass lower-cases into the string's own storage and hashes the lower-cased bytes.
-            var hasher = FNV1a()
-            let text: String
-            if hasUpper {
-                text = String(unsafeUninitializedCapacity: word.count) { storage in
-                    for (offset, byte) in word.enumerated() {
-                        let lowered = byte >= 65 && byte <= 90 ? byte | 0x20 : byte
-                        storage[offset] = lowered
-                        hasher.combine(lowered)
-                    }
-                    return word.count
-                }
-            } else {
-                text = String(decoding: word, as: UTF8.self)
-                hasher.combine(word)
-            }
-            tokens.append(Token(text: text, isCapitalized: capitalized, hash: hasher.value))
+            words.append(Word(start: Int32(end - length), count: Int32(length), isCapitalized: capitalized, hash: hasher.value))
             length = 0
-            hasUpper = false
+            hasher = FNV1a()
         }
         var index = 0
         while index < bytes.count {
@@ -78,11 +125,12 @@ public enum Tokenizer {
                 index += 2
                 continue
             }
-            let characterClass = CharacterClass(byte)
+            let characterClass = Tokenizer.CharacterClass(byte)
             switch characterClass {
             case .separator:
                 // A dot between digits belongs to the number: 3.5, v1.5.
-                if byte == UInt8(ascii: "."), lastClass == .digit, index + 1 < bytes.count, CharacterClass(bytes[index + 1]) == .digit {
+                if byte == UInt8(ascii: "."), lastClass == .digit, index + 1 < bytes.count, Tokenizer.CharacterClass(bytes[index + 1]) == .digit {
+                    hasher.combine(byte)
                     length += 1
                     index += 1
                     continue
@@ -94,30 +142,30 @@ public enum Tokenizer {
                 }
                 let isUpper = byte >= 65 && byte <= 90
                 if length == 0 { capitalized = isUpper }
-                hasUpper = hasUpper || isUpper
+                if isUpper { lowered[index] = byte | 0x20 }
+                hasher.combine(byte | (isUpper ? 0x20 : 0))
                 length += 1
+                if characterClass == .letter {
+                    // The lower-case letters that follow, most of any word, need no other check.
+                    var next = index + 1
+                    while next < bytes.count, bytes[next] >= UInt8(ascii: "a"), bytes[next] <= UInt8(ascii: "z") {
+                        hasher.combine(bytes[next])
+                        next += 1
+                    }
+                    length += next - index - 1
+                    lastClass = .letter
+                    index = next
+                    continue
+                }
             case .other:
                 // Non-ASCII bytes are letters of other scripts or of accented words.
                 if length > 0, lastClass == .digit { flush(at: index) }
+                hasher.combine(byte)
                 length += 1
             }
             lastClass = characterClass == .other ? .letter : characterClass
             index += 1
         }
         flush(at: bytes.count)
-        return tokens
-    }
-
-    enum CharacterClass {
-        case letter, digit, separator, other
-
-        init(_ byte: UInt8) {
-            switch byte {
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"): self = .letter
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): self = .digit
-            case 0x80...: self = .other
-            default: self = .separator
-            }
-        }
     }
 }

@@ -43,6 +43,12 @@ import Testing
         #expect(PlainText.fromHTML("  a \n\t b  ") == "a b")
         #expect(PlainText.fold("\u{A0}x\u{2003}\u{3000}y\u{2029}é \u{85}") == "x y é")
     }
+
+    @Test func whitespaceFoldsAcrossElementsAndParagraphs() {
+        // Spaces at a node's edges, runs split between nodes, empty and whitespace-only blocks.
+        let html = "<p> a  b <b>c</b>\td<i> </i> e</p>\n<p> </p><div>f g<br> <br>h  i</div> j "
+        #expect(PlainText.fromHTML(html) == "a b c d e\n\nf g\n\nh i\n\nj")
+    }
 }
 
 @Suite struct URLResolverTests {

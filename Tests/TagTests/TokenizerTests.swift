@@ -1,3 +1,4 @@
+import AINewsCore
 import Testing
 
 @testable import AINewsTag
@@ -14,6 +15,13 @@ import Testing
     ])
     func splitsLikeTheKnowledgeBase(text: String, expected: [String]) {
         #expect(Tokenizer.tokens(text).map(\.text) == expected)
+    }
+
+    @Test func hashesTheLowerCasedWord() {
+        // The tagger finds pattern words by these hashes, made from the knowledge base's words.
+        let tokens = Tokenizer.tokens("GPT-4o Llama3 Claude 3.5 Über café v1.5.")
+        #expect(tokens.count == 11)
+        for token in tokens { #expect(token.hash == FNV1a.hash(token.text.utf8)) }
     }
 
     @Test func remembersCapitals() {
