@@ -26,6 +26,11 @@ final class Database {
         }
         handle = opened
         sqlite3_busy_timeout(handle, busyTimeoutMilliseconds)
+        // Only a new, empty database takes a page size. Items run from a few hundred bytes to a
+        // few KiB, and with 4 KiB pages any row a little over 2 KiB fills a page alone: 8 KiB
+        // pages store the benchmark's 60,000 items in 170 MB instead of 253 MB (fewer bytes
+        // written twice, to the WAL and to the database).
+        try execute("PRAGMA page_size = \(Self.pageSize)")
         try execute("PRAGMA journal_mode = WAL")
         try execute("PRAGMA synchronous = NORMAL")
         try execute("PRAGMA foreign_keys = ON")
@@ -34,6 +39,8 @@ final class Database {
     deinit {
         sqlite3_close_v2(handle)
     }
+
+    static let pageSize = 8192
 
     /// Runs SQL that returns no rows (several statements allowed).
     func execute(_ sql: String) throws(StoreError) {

@@ -38,6 +38,13 @@ import Testing
         #expect(try reopened.integrityCheck() == "ok")
     }
 
+    @Test func newDatabasesUseLargerPages() throws {
+        let database = try Database(path: path)
+        let pageSize = try database.prepare("PRAGMA page_size")
+        #expect(try pageSize.next())
+        #expect(pageSize.integer(0) == Int64(Database.pageSize))
+    }
+
     @Test func addingAFeedTwiceKeepsOne() throws {
         let first = try store.addFeed(url: "https://a.example/feed", at: t0)
         let second = try store.addFeed(url: "https://a.example/feed", at: t0.advanced(by: 60))
