@@ -202,44 +202,70 @@ public final class Store {
     /// entries with a tombstone are skipped.
     @discardableResult
     public func record(_ outcome: FetchOutcome) throws -> SaveResult {
-        try database.transaction {
-            var saved = SaveResult(newEntries: 0, updatedEntries: 0)
-            if let feed = outcome.feed {
-                saved = try store(outcome.prepared ?? feed.entries.map { PreparedEntry($0) }, feedID: outcome.feedID, at: outcome.fetchedAt)
-                try database.prepare("UPDATE feeds SET title = COALESCE(?2, title), site_url = COALESCE(?3, site_url) WHERE id = ?1")
-                    .bind([.integer(outcome.feedID), feed.feed.title.map { .text($0) } ?? .null, feed.feed.link.map { .text($0) } ?? .null]).run()
+        try database.transaction { try write(outcome) }
+    }
+
+    /// Writes several fetches in one transaction, each as `record(_:)` would: all of them or
+    /// (on a crash) none. A commit costs about as much as a feed's rows (every index's last
+    /// page goes to the WAL again), so when results wait to be stored, one commit for all of
+    /// them lets the store catch up. When the batch fails, each fetch is written on its own,
+    /// so one bad fetch costs the others nothing, and the first error is thrown after all.
+    public func record(_ outcomes: [FetchOutcome]) throws -> [SaveResult] {
+        guard outcomes.count > 1 else { return try outcomes.map { try record($0) } }
+        do {
+            return try database.transaction { try outcomes.map { try write($0) } }
+        } catch {
+            var saved: [SaveResult] = []
+            var firstError: (any Error)?
+            for outcome in outcomes {
+                do {
+                    saved.append(try record(outcome))
+                } catch {
+                    firstError = firstError ?? error
+                }
             }
-            let succeeded = outcome.error == nil
-            try database.prepare(
-                """
-                UPDATE feeds SET
-                    last_fetch_at = ?2, last_status = ?3,
-                    etag = CASE WHEN ?4 THEN ?5 ELSE etag END,
-                    last_modified = CASE WHEN ?4 THEN ?6 ELSE last_modified END,
-                    last_success_at = CASE WHEN ?4 THEN ?2 ELSE last_success_at END,
-                    last_error = ?7,
-                    consecutive_failures = CASE WHEN ?4 THEN 0 ELSE consecutive_failures + 1 END,
-                    next_fetch_at = ?8,
-                    url = CASE WHEN ?9 IS NOT NULL AND NOT EXISTS (SELECT 1 FROM feeds WHERE url = ?9) THEN ?9 ELSE url END,
-                    is_enabled = CASE WHEN ?10 IS NULL THEN is_enabled ELSE 0 END,
-                    disabled_reason = COALESCE(?10, disabled_reason)
-                WHERE id = ?1
-                """
-            ).bind([
-                .integer(outcome.feedID), .integer(outcome.fetchedAt.secondsSince1970), outcome.status.map { .integer(Int64($0)) } ?? .null,
-                .integer(succeeded ? 1 : 0), outcome.etag.map { .text($0) } ?? .null, outcome.lastModified.map { .text($0) } ?? .null,
-                outcome.error.map { .text($0) } ?? .null, outcome.nextFetchAt.map { .integer($0.secondsSince1970) } ?? .null,
-                outcome.movedTo.map { .text($0) } ?? .null, outcome.disableReason.map { .text($0) } ?? .null,
-            ]).run()
-            let result = succeeded ? (outcome.feed == nil ? "not-modified" : "ok") : "error"
-            try database.prepare(
-                "INSERT INTO fetch_log (feed_id, fetched_at, status, outcome, new_entries, updated_entries, error) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
-            ).bind([
-                .integer(outcome.feedID), .integer(outcome.fetchedAt.secondsSince1970), outcome.status.map { .integer(Int64($0)) } ?? .null,
-                .text(result), .integer(Int64(saved.newEntries)), .integer(Int64(saved.updatedEntries)), outcome.error.map { .text($0) } ?? .null,
-            ]).run()
+            if let firstError { throw firstError }
             return saved
         }
+    }
+
+    private func write(_ outcome: FetchOutcome) throws -> SaveResult {
+        var saved = SaveResult(newEntries: 0, updatedEntries: 0)
+        if let feed = outcome.feed {
+            saved = try store(outcome.prepared ?? feed.entries.map { PreparedEntry($0) }, feedID: outcome.feedID, at: outcome.fetchedAt)
+            try database.prepare("UPDATE feeds SET title = COALESCE(?2, title), site_url = COALESCE(?3, site_url) WHERE id = ?1")
+                .bind([.integer(outcome.feedID), feed.feed.title.map { .text($0) } ?? .null, feed.feed.link.map { .text($0) } ?? .null]).run()
+        }
+        let succeeded = outcome.error == nil
+        try database.prepare(
+            """
+            UPDATE feeds SET
+                last_fetch_at = ?2, last_status = ?3,
+                etag = CASE WHEN ?4 THEN ?5 ELSE etag END,
+                last_modified = CASE WHEN ?4 THEN ?6 ELSE last_modified END,
+                last_success_at = CASE WHEN ?4 THEN ?2 ELSE last_success_at END,
+                last_error = ?7,
+                consecutive_failures = CASE WHEN ?4 THEN 0 ELSE consecutive_failures + 1 END,
+                next_fetch_at = ?8,
+                url = CASE WHEN ?9 IS NOT NULL AND NOT EXISTS (SELECT 1 FROM feeds WHERE url = ?9) THEN ?9 ELSE url END,
+                is_enabled = CASE WHEN ?10 IS NULL THEN is_enabled ELSE 0 END,
+                disabled_reason = COALESCE(?10, disabled_reason)
+            WHERE id = ?1
+            """
+        ).bind([
+            .integer(outcome.feedID), .integer(outcome.fetchedAt.secondsSince1970), outcome.status.map { .integer(Int64($0)) } ?? .null,
+            .integer(succeeded ? 1 : 0), outcome.etag.map { .text($0) } ?? .null, outcome.lastModified.map { .text($0) } ?? .null,
+            outcome.error.map { .text($0) } ?? .null, outcome.nextFetchAt.map { .integer($0.secondsSince1970) } ?? .null,
+            outcome.movedTo.map { .text($0) } ?? .null, outcome.disableReason.map { .text($0) } ?? .null,
+        ]).run()
+        let result = succeeded ? (outcome.feed == nil ? "not-modified" : "ok") : "error"
+        try database.prepare(
+            "INSERT INTO fetch_log (feed_id, fetched_at, status, outcome, new_entries, updated_entries, error) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
+        ).bind([
+            .integer(outcome.feedID), .integer(outcome.fetchedAt.secondsSince1970), outcome.status.map { .integer(Int64($0)) } ?? .null,
+            .text(result), .integer(Int64(saved.newEntries)), .integer(Int64(saved.updatedEntries)), outcome.error.map { .text($0) } ?? .null,
+        ]).run()
+        return saved
     }
 
     private func store(_ entries: [PreparedEntry], feedID: Int64, at time: Timestamp) throws -> SaveResult {

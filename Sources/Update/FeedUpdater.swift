@@ -5,6 +5,7 @@ import AINewsSchedule
 import AINewsStore
 import AINewsTag
 import Foundation
+import Synchronization
 
 /// One cycle of the daemon's work, in the order of the data flow: fetch the due feeds (many at
 /// once, each body streamed into its own parser), tag and encode each feed's entries on its own
@@ -55,20 +56,31 @@ public struct FeedUpdater: Sendable {
     ) async throws -> [Report] {
         var random = SystemRandomNumberGenerator()
         var reports: [Report] = []
-        try await withThrowingTaskGroup(of: (FeedRecord, Attempt).self) { group in
+        let finished = FinishedAttempts()
+        try await withThrowingTaskGroup(of: Void.self) { group in
             // At most `maxFeedsInFlight` feeds are fetched or waiting to be stored at once, and
-            // each result is stored as soon as it arrives: memory stays bounded however many
-            // feeds there are, and storing overlaps the transfers.
+            // results are stored as soon as they arrive: memory stays bounded however many
+            // feeds there are, and storing overlaps the transfers. Each feed's task leaves its
+            // result in `finished`; the results that gathered while the last ones were being
+            // stored are stored together, in one transaction.
             var pending = feeds[...]
             func startNext() {
                 guard let feed = pending.popFirst() else { return }
-                group.addTask { (feed, await attempt(feed, tagger: tagger, at: now)) }
+                group.addTask {
+                    let result = await attempt(feed, tagger: tagger, at: now)
+                    finished.results.withLock { $0.append((feed, result)) }
+                }
             }
             for _ in 0..<configuration.maxFeedsInFlight { startNext() }
-            while let (feed, attempt) = try await group.next() {
-                reports.append(try record(attempt, for: feed, in: store, at: now, using: &random))
-                progress?(reports.count, feeds.count)
+            while try await group.next() != nil {
                 startNext()
+                let batch = finished.results.withLock { results in
+                    defer { results.removeAll() }
+                    return results
+                }
+                guard !batch.isEmpty else { continue }
+                reports += try record(batch, in: store, at: now, using: &random)
+                progress?(reports.count, feeds.count)
             }
         }
         if let tagger { try Self.tagUntagged(store: store, tagger: tagger) }
@@ -76,19 +88,26 @@ public struct FeedUpdater: Sendable {
     }
 
     private func record(
-        _ attempt: Attempt, for feed: FeedRecord, in store: Store, at now: Timestamp, using random: inout some RandomNumberGenerator
-    ) throws -> Report {
-        let state = FeedScheduler.FeedState(intervalSeconds: feed.intervalSeconds.map(Int64.init), consecutiveFailures: feed.consecutiveFailures)
-        let decision = scheduler.next(after: attempt.scheduling, for: state, at: now, using: &random)
-        var outcome = FetchOutcome(
-            feedID: feed.id, fetchedAt: now, status: attempt.response?.status, feed: attempt.feed,
-            etag: attempt.response?.etag ?? feed.etag, lastModified: attempt.response?.lastModified ?? feed.lastModified,
-            movedTo: attempt.movedTo, error: attempt.error, nextFetchAt: decision.nextFetchAt, disableReason: decision.disableReason)
-        outcome.prepared = attempt.prepared
-        let saved = try store.record(outcome)
-        return Report(
-            url: attempt.movedTo ?? feed.url, status: attempt.response?.status, newEntries: saved.newEntries,
-            updatedEntries: saved.updatedEntries, error: attempt.error, nextFetchAt: decision.nextFetchAt)
+        _ attempts: [(FeedRecord, Attempt)], in store: Store, at now: Timestamp, using random: inout some RandomNumberGenerator
+    ) throws -> [Report] {
+        var outcomes: [FetchOutcome] = []
+        for (feed, attempt) in attempts {
+            let state = FeedScheduler.FeedState(intervalSeconds: feed.intervalSeconds.map(Int64.init), consecutiveFailures: feed.consecutiveFailures)
+            let decision = scheduler.next(after: attempt.scheduling, for: state, at: now, using: &random)
+            var outcome = FetchOutcome(
+                feedID: feed.id, fetchedAt: now, status: attempt.response?.status, feed: attempt.feed,
+                etag: attempt.response?.etag ?? feed.etag, lastModified: attempt.response?.lastModified ?? feed.lastModified,
+                movedTo: attempt.movedTo, error: attempt.error, nextFetchAt: decision.nextFetchAt, disableReason: decision.disableReason)
+            outcome.prepared = attempt.prepared
+            outcomes.append(outcome)
+        }
+        let saved = try store.record(outcomes)
+        return zip(attempts, zip(outcomes, saved)).map { item, stored in
+            let (feed, attempt) = item
+            return Report(
+                url: attempt.movedTo ?? feed.url, status: attempt.response?.status, newEntries: stored.1.newEntries,
+                updatedEntries: stored.1.updatedEntries, error: attempt.error, nextFetchAt: stored.0.nextFetchAt)
+        }
     }
 
     /// Tags every entry that has no tag yet, a batch at a time to bound memory.
@@ -102,6 +121,11 @@ public struct FeedUpdater: Sendable {
     }
 
     // MARK: - One feed
+
+    /// Fetches that ended and wait to be stored, in the order they ended.
+    final class FinishedAttempts: Sendable {
+        let results = Mutex<[(FeedRecord, Attempt)]>([])
+    }
 
     /// How one fetch went, before it is stored.
     struct Attempt: Sendable {

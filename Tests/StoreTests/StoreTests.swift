@@ -66,6 +66,27 @@ import Testing
         #expect(stored.allSatisfy { $0.firstSeenAt == t0 })
     }
 
+    @Test func aBatchStoresEveryFetchAndABadOneCostsTheOthersNothing() throws {
+        let first = try store.addFeed(url: "https://a.example/feed", at: t0)
+        let second = try store.addFeed(url: "https://b.example/feed", at: t0)
+        let saved = try store.record([
+            FetchOutcome(feedID: first.id, fetchedAt: t0, status: 200, feed: fetched([entry(id: "a1", title: "A1"), entry(id: "a2", title: "A2")])),
+            FetchOutcome(feedID: second.id, fetchedAt: t0, status: 200, feed: fetched([entry(id: "b1", title: "B1")])),
+        ])
+        #expect(saved.map(\.newEntries) == [2, 1])
+        // A fetch of a feed that is gone (its log line breaks a foreign key) fails the batch;
+        // the fetches around it are stored all the same.
+        #expect(throws: StoreError.self) {
+            try store.record([
+                FetchOutcome(feedID: first.id, fetchedAt: t0.advanced(by: 60), status: 200, feed: fetched([entry(id: "a3", title: "A3")])),
+                FetchOutcome(feedID: 9_999, fetchedAt: t0.advanced(by: 60), status: 200, feed: fetched([entry(id: "x", title: "X")])),
+                FetchOutcome(feedID: second.id, fetchedAt: t0.advanced(by: 60), status: 200, feed: fetched([entry(id: "b2", title: "B2")])),
+            ])
+        }
+        #expect(try store.entries().compactMap(\.entry.title).sorted() == ["A1", "A2", "A3", "B1", "B2"])
+        #expect(try store.integrityCheck() == "ok")
+    }
+
     @Test func changedContentUpdatesInPlace() throws {
         let feed = try store.addFeed(url: "https://a.example/feed", at: t0)
         try store.record(FetchOutcome(feedID: feed.id, fetchedAt: t0, status: 200, feed: fetched([entry(id: "1", title: "Draft")])))
