@@ -202,7 +202,7 @@ public final class Store {
     /// entries with a tombstone are skipped.
     @discardableResult
     public func record(_ outcome: FetchOutcome) throws -> SaveResult {
-        try database.transaction { try write(outcome) }
+        try database.transaction { try FetchWriter(database).write(outcome) }
     }
 
     /// Writes several fetches in one transaction, each as `record(_:)` would: all of them or
@@ -213,7 +213,10 @@ public final class Store {
     public func record(_ outcomes: [FetchOutcome]) throws -> [SaveResult] {
         guard outcomes.count > 1 else { return try outcomes.map { try record($0) } }
         do {
-            return try database.transaction { try outcomes.map { try write($0) } }
+            return try database.transaction {
+                let writer = try FetchWriter(database)
+                return try outcomes.map { try writer.write($0) }
+            }
         } catch {
             var saved: [SaveResult] = []
             var firstError: (any Error)?
@@ -227,95 +230,6 @@ public final class Store {
             if let firstError { throw firstError }
             return saved
         }
-    }
-
-    private func write(_ outcome: FetchOutcome) throws -> SaveResult {
-        var saved = SaveResult(newEntries: 0, updatedEntries: 0)
-        if let feed = outcome.feed {
-            saved = try store(outcome.prepared ?? feed.entries.map { PreparedEntry($0) }, feedID: outcome.feedID, at: outcome.fetchedAt)
-            try database.prepare("UPDATE feeds SET title = COALESCE(?2, title), site_url = COALESCE(?3, site_url) WHERE id = ?1")
-                .bind([.integer(outcome.feedID), feed.feed.title.map { .text($0) } ?? .null, feed.feed.link.map { .text($0) } ?? .null]).run()
-        }
-        let succeeded = outcome.error == nil
-        try database.prepare(
-            """
-            UPDATE feeds SET
-                last_fetch_at = ?2, last_status = ?3,
-                etag = CASE WHEN ?4 THEN ?5 ELSE etag END,
-                last_modified = CASE WHEN ?4 THEN ?6 ELSE last_modified END,
-                last_success_at = CASE WHEN ?4 THEN ?2 ELSE last_success_at END,
-                last_error = ?7,
-                consecutive_failures = CASE WHEN ?4 THEN 0 ELSE consecutive_failures + 1 END,
-                next_fetch_at = ?8,
-                url = CASE WHEN ?9 IS NOT NULL AND NOT EXISTS (SELECT 1 FROM feeds WHERE url = ?9) THEN ?9 ELSE url END,
-                is_enabled = CASE WHEN ?10 IS NULL THEN is_enabled ELSE 0 END,
-                disabled_reason = COALESCE(?10, disabled_reason)
-            WHERE id = ?1
-            """
-        ).bind([
-            .integer(outcome.feedID), .integer(outcome.fetchedAt.secondsSince1970), outcome.status.map { .integer(Int64($0)) } ?? .null,
-            .integer(succeeded ? 1 : 0), outcome.etag.map { .text($0) } ?? .null, outcome.lastModified.map { .text($0) } ?? .null,
-            outcome.error.map { .text($0) } ?? .null, outcome.nextFetchAt.map { .integer($0.secondsSince1970) } ?? .null,
-            outcome.movedTo.map { .text($0) } ?? .null, outcome.disableReason.map { .text($0) } ?? .null,
-        ]).run()
-        let result = succeeded ? (outcome.feed == nil ? "not-modified" : "ok") : "error"
-        try database.prepare(
-            "INSERT INTO fetch_log (feed_id, fetched_at, status, outcome, new_entries, updated_entries, error) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
-        ).bind([
-            .integer(outcome.feedID), .integer(outcome.fetchedAt.secondsSince1970), outcome.status.map { .integer(Int64($0)) } ?? .null,
-            .text(result), .integer(Int64(saved.newEntries)), .integer(Int64(saved.updatedEntries)), outcome.error.map { .text($0) } ?? .null,
-        ]).run()
-        return saved
-    }
-
-    private func store(_ entries: [PreparedEntry], feedID: Int64, at time: Timestamp) throws -> SaveResult {
-        let tombstoned = try database.prepare("SELECT 1 FROM tombstones WHERE feed_id = ?1 AND entry_key = ?2")
-        let existing = try database.prepare("SELECT content_hash FROM entries WHERE feed_id = ?1 AND entry_key = ?2")
-        let insert = try database.prepare(
-            """
-            INSERT INTO entries (feed_id, entry_key, guid, link, title, published_at, updated_at, first_seen_at, content_hash, entry_json,
-                tag, tag_models, tag_reason)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
-            """)
-        let update = try database.prepare(
-            """
-            UPDATE entries SET link = ?3, title = ?4, published_at = ?5, updated_at = ?6, content_hash = ?7, entry_json = ?8,
-                tag = ?9, tag_models = ?10, tag_reason = ?11
-            WHERE feed_id = ?1 AND entry_key = ?2
-            """)
-        var result = SaveResult(newEntries: 0, updatedEntries: 0)
-        var seen = Set<String>()
-        for prepared in entries {
-            let entry = prepared.entry
-            let key = prepared.key
-            // A feed that repeats an item keeps its first copy.
-            guard seen.insert(key).inserted else { continue }
-            if try tombstoned.bind([.integer(feedID), .text(key)]).next() { continue }
-            let published = entry.published.map { Statement.Value.integer($0.secondsSince1970) } ?? .null
-            let updated = entry.updated.map { Statement.Value.integer($0.secondsSince1970) } ?? .null
-            let tag: [Statement.Value] =
-                prepared.tag.map { [.text($0.label), .text(prepared.tagModelsJSON ?? "[]"), .text($0.reason)] } ?? [.null, .null, .null]
-            if try existing.bind([.integer(feedID), .text(key)]).next() {
-                guard existing.text(0) != prepared.hash else { continue }
-                try update.bind(
-                    [
-                        .integer(feedID), .text(key), entry.link.map { .text($0) } ?? .null, entry.title.map { .text($0) } ?? .null, published,
-                        updated, .text(prepared.hash), .text(prepared.json),
-                    ] + tag
-                ).run()
-                result.updatedEntries += 1
-            } else {
-                try insert.bind(
-                    [
-                        .integer(feedID), .text(key), entry.id.map { .text($0) } ?? .null, entry.link.map { .text($0) } ?? .null,
-                        entry.title.map { .text($0) } ?? .null, published, updated, .integer(time.secondsSince1970), .text(prepared.hash),
-                        .text(prepared.json),
-                    ] + tag
-                ).run()
-                result.newEntries += 1
-            }
-        }
-        return result
     }
 
     // MARK: - Entries
@@ -396,5 +310,115 @@ public final class Store {
     public func integrityCheck() throws -> String {
         let statement = try database.prepare("PRAGMA integrity_check")
         return try statement.next() ? statement.text(0) ?? "" : ""
+    }
+}
+
+extension Store {
+    /// Writes fetches inside a transaction the caller holds, with its statements prepared once for
+    /// every fetch of the transaction: seven statements prepared per feed were 3.6% of a first
+    /// fetch cycle's CPU when each feed had a transaction of its own.
+    fileprivate struct FetchWriter {
+        let tombstoned: Statement
+        let existing: Statement
+        let insert: Statement
+        let update: Statement
+        let feedMetadata: Statement
+        let feedState: Statement
+        let log: Statement
+
+        init(_ database: Database) throws {
+            tombstoned = try database.prepare("SELECT 1 FROM tombstones WHERE feed_id = ?1 AND entry_key = ?2")
+            existing = try database.prepare("SELECT content_hash FROM entries WHERE feed_id = ?1 AND entry_key = ?2")
+            insert = try database.prepare(
+                """
+                INSERT INTO entries (feed_id, entry_key, guid, link, title, published_at, updated_at, first_seen_at, content_hash, entry_json,
+                    tag, tag_models, tag_reason)
+                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
+                """)
+            update = try database.prepare(
+                """
+                UPDATE entries SET link = ?3, title = ?4, published_at = ?5, updated_at = ?6, content_hash = ?7, entry_json = ?8,
+                    tag = ?9, tag_models = ?10, tag_reason = ?11
+                WHERE feed_id = ?1 AND entry_key = ?2
+                """)
+            feedMetadata = try database.prepare("UPDATE feeds SET title = COALESCE(?2, title), site_url = COALESCE(?3, site_url) WHERE id = ?1")
+            feedState = try database.prepare(
+                """
+                UPDATE feeds SET
+                    last_fetch_at = ?2, last_status = ?3,
+                    etag = CASE WHEN ?4 THEN ?5 ELSE etag END,
+                    last_modified = CASE WHEN ?4 THEN ?6 ELSE last_modified END,
+                    last_success_at = CASE WHEN ?4 THEN ?2 ELSE last_success_at END,
+                    last_error = ?7,
+                    consecutive_failures = CASE WHEN ?4 THEN 0 ELSE consecutive_failures + 1 END,
+                    next_fetch_at = ?8,
+                    url = CASE WHEN ?9 IS NOT NULL AND NOT EXISTS (SELECT 1 FROM feeds WHERE url = ?9) THEN ?9 ELSE url END,
+                    is_enabled = CASE WHEN ?10 IS NULL THEN is_enabled ELSE 0 END,
+                    disabled_reason = COALESCE(?10, disabled_reason)
+                WHERE id = ?1
+                """)
+            log = try database.prepare(
+                "INSERT INTO fetch_log (feed_id, fetched_at, status, outcome, new_entries, updated_entries, error) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
+            )
+        }
+
+        func write(_ outcome: FetchOutcome) throws -> SaveResult {
+            var saved = SaveResult(newEntries: 0, updatedEntries: 0)
+            if let feed = outcome.feed {
+                saved = try store(outcome.prepared ?? feed.entries.map { PreparedEntry($0) }, feedID: outcome.feedID, at: outcome.fetchedAt)
+                try feedMetadata.bind([
+                    .integer(outcome.feedID), feed.feed.title.map { .text($0) } ?? .null, feed.feed.link.map { .text($0) } ?? .null,
+                ]).run()
+            }
+            let succeeded = outcome.error == nil
+            try feedState.bind([
+                .integer(outcome.feedID), .integer(outcome.fetchedAt.secondsSince1970), outcome.status.map { .integer(Int64($0)) } ?? .null,
+                .integer(succeeded ? 1 : 0), outcome.etag.map { .text($0) } ?? .null, outcome.lastModified.map { .text($0) } ?? .null,
+                outcome.error.map { .text($0) } ?? .null, outcome.nextFetchAt.map { .integer($0.secondsSince1970) } ?? .null,
+                outcome.movedTo.map { .text($0) } ?? .null, outcome.disableReason.map { .text($0) } ?? .null,
+            ]).run()
+            let result = succeeded ? (outcome.feed == nil ? "not-modified" : "ok") : "error"
+            try log.bind([
+                .integer(outcome.feedID), .integer(outcome.fetchedAt.secondsSince1970), outcome.status.map { .integer(Int64($0)) } ?? .null,
+                .text(result), .integer(Int64(saved.newEntries)), .integer(Int64(saved.updatedEntries)), outcome.error.map { .text($0) } ?? .null,
+            ]).run()
+            return saved
+        }
+
+        private func store(_ entries: [PreparedEntry], feedID: Int64, at time: Timestamp) throws -> SaveResult {
+            var result = SaveResult(newEntries: 0, updatedEntries: 0)
+            var seen = Set<String>()
+            for prepared in entries {
+                let entry = prepared.entry
+                let key = prepared.key
+                // A feed that repeats an item keeps its first copy.
+                guard seen.insert(key).inserted else { continue }
+                if try tombstoned.bind([.integer(feedID), .text(key)]).next() { continue }
+                let published = entry.published.map { Statement.Value.integer($0.secondsSince1970) } ?? .null
+                let updated = entry.updated.map { Statement.Value.integer($0.secondsSince1970) } ?? .null
+                let tag: [Statement.Value] =
+                    prepared.tag.map { [.text($0.label), .text(prepared.tagModelsJSON ?? "[]"), .text($0.reason)] } ?? [.null, .null, .null]
+                if try existing.bind([.integer(feedID), .text(key)]).next() {
+                    guard existing.text(0) != prepared.hash else { continue }
+                    try update.bind(
+                        [
+                            .integer(feedID), .text(key), entry.link.map { .text($0) } ?? .null, entry.title.map { .text($0) } ?? .null, published,
+                            updated, .text(prepared.hash), .text(prepared.json),
+                        ] + tag
+                    ).run()
+                    result.updatedEntries += 1
+                } else {
+                    try insert.bind(
+                        [
+                            .integer(feedID), .text(key), entry.id.map { .text($0) } ?? .null, entry.link.map { .text($0) } ?? .null,
+                            entry.title.map { .text($0) } ?? .null, published, updated, .integer(time.secondsSince1970), .text(prepared.hash),
+                            .text(prepared.json),
+                        ] + tag
+                    ).run()
+                    result.newEntries += 1
+                }
+            }
+            return result
+        }
     }
 }
