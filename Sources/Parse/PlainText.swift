@@ -20,6 +20,13 @@ public enum PlainText {
         guard html.containsByte(UInt8(ascii: "<")) || html.containsByte(UInt8(ascii: "&")) else {
             return fold(html)
         }
+        var html = html
+        if let text = html.withUTF8({ SimpleMarkupText.text(of: $0) }) { return text }
+        return readWithLibxml2(html)
+    }
+
+    /// The text as libxml2's HTML parser reads it: for markup `SimpleMarkupText` leaves alone.
+    static func readWithLibxml2(_ html: String) -> String {
         let options = Int32(
             HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NONET.rawValue | HTML_PARSE_NOERROR.rawValue
                 | HTML_PARSE_NOWARNING.rawValue | HTML_PARSE_NOIMPLIED.rawValue | HTML_PARSE_COMPACT.rawValue)
