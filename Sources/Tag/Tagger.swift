@@ -35,14 +35,28 @@ public struct Tagger: Sendable {
     private let index: HashIndex
     private let candidates: [Candidates]
     private let firstWords: [UInt64]
+    /// What `Candidates` point into: every entry pattern and every cue, grouped by first word,
+    /// longest pattern first within a group.
+    private let entryList: [(pattern: Pattern, entry: Int)]
+    private let cueList: [(pattern: Pattern, kind: KnowledgeBase.CueKind, bit: UInt8)]
     /// The words of every pattern, and their bytes, in one pool each (`Pattern` is a range of
     /// `patternWords`): a common first word has dozens of candidates, and trying them touches no
     /// reference-counted storage.
     private let patternWords: [PatternWord]
     private let patternBytes: [UInt8]
 
+    /// The entries and cues whose patterns start with one word: ranges of `entryList` and
+    /// `cueList`, so looking at them touches no reference-counted storage.
     private struct Candidates {
-        /// Longest pattern first.
+        var entries: Range<Int>
+        var cues: Range<Int>
+        /// The bytes (in `patternBytes`) of the one first word all these patterns share, checked
+        /// once per position instead of once per pattern; nil when two first words share a hash.
+        var firstWord: Range<Int32>?
+    }
+
+    /// The candidates of one first word while the tagger is built.
+    private struct Gathered {
         var entries: [(pattern: Pattern, entry: Int)] = []
         var cues: [(pattern: Pattern, kind: KnowledgeBase.CueKind, bit: UInt8)] = []
     }
@@ -91,38 +105,49 @@ public struct Tagger: Sendable {
 
     public init(knowledgeBase: KnowledgeBase) {
         base = knowledgeBase
-        var byWord: [String: Candidates] = [:]
+        var byWord: [String: Gathered] = [:]
         var pool = PatternPool()
         for (position, entry) in knowledgeBase.entries.enumerated() {
-            for pattern in entry.patterns { byWord[pattern[0], default: Candidates()].entries.append((pool.add(pattern), position)) }
+            for pattern in entry.patterns { byWord[pattern[0], default: Gathered()].entries.append((pool.add(pattern), position)) }
         }
         for cue in knowledgeBase.cues {
             let bit = UInt8(1) << UInt8(KnowledgeBase.CueKind.allCases.firstIndex(of: cue.kind)!)
-            byWord[cue.tokens[0], default: Candidates()].cues.append((pool.add(cue.tokens), cue.kind, bit))
+            byWord[cue.tokens[0], default: Gathered()].cues.append((pool.add(cue.tokens), cue.kind, bit))
         }
         patternWords = pool.words
         patternBytes = pool.bytes
         var index: [UInt64: Int] = [:]
-        var candidates: [Candidates] = []
+        var gathered: [Gathered] = []
+        var sharedSlots = Set<Int>()
         var firstWords = [UInt64](repeating: 0, count: Self.firstWordBits / 64)
         for (word, found) in byWord.sorted(by: { $0.key < $1.key }) {
-            var sorted = found
-            sorted.entries.sort { $0.pattern.count > $1.pattern.count }
-            sorted.cues.sort { $0.pattern.count > $1.pattern.count }
             let hash = FNV1a.hash(word.utf8)
             // Two first words with one hash share a slot; `matches` compares the words themselves.
             if let slot = index[hash] {
-                candidates[slot].entries = (candidates[slot].entries + sorted.entries).sorted { $0.pattern.count > $1.pattern.count }
-                candidates[slot].cues = (candidates[slot].cues + sorted.cues).sorted { $0.pattern.count > $1.pattern.count }
+                gathered[slot].entries += found.entries
+                gathered[slot].cues += found.cues
+                sharedSlots.insert(slot)
             } else {
-                index[hash] = candidates.count
-                candidates.append(sorted)
+                index[hash] = gathered.count
+                gathered.append(found)
             }
             let bit = Int(hash % UInt64(Self.firstWordBits))
             firstWords[bit / 64] |= 1 << UInt64(bit % 64)
         }
+        var entryList: [(pattern: Pattern, entry: Int)] = []
+        var cueList: [(pattern: Pattern, kind: KnowledgeBase.CueKind, bit: UInt8)] = []
+        candidates = gathered.enumerated().map { slot, found in
+            let entries = entryList.count..<(entryList.count + found.entries.count)
+            let cues = cueList.count..<(cueList.count + found.cues.count)
+            entryList += found.entries.sorted { $0.pattern.count > $1.pattern.count }
+            cueList += found.cues.sorted { $0.pattern.count > $1.pattern.count }
+            let first = (found.entries.first?.pattern ?? found.cues.first?.pattern).map { pool.words[Int($0.words.lowerBound)] }
+            let firstWord = sharedSlots.contains(slot) || first?.kind != .literal ? nil : first?.bytes
+            return Candidates(entries: entries, cues: cues, firstWord: firstWord)
+        }
+        self.entryList = entryList
+        self.cueList = cueList
         self.index = HashIndex(index)
-        self.candidates = candidates
         self.firstWords = firstWords
     }
 
@@ -196,19 +221,27 @@ public struct Tagger: Sendable {
                 position += 1
                 continue
             }
+            let found = candidates[slot]
+            var checked = 0
+            if let firstWord = found.firstWord {
+                guard words.word(at: position, is: patternBytes, firstWord) else {
+                    position += 1
+                    continue
+                }
+                checked = 1
+            }
             // The longest cue of each kind that starts here.
             var matchedKinds: UInt8 = 0
-            for candidate in candidates[slot].cues where matchedKinds & candidate.bit == 0 {
-                if matches(candidate.pattern, words, at: position) {
+            for cue in found.cues where matchedKinds & cueList[cue].bit == 0 {
+                let candidate = cueList[cue]
+                if matches(candidate.pattern, words, at: position, from: checked) {
                     result.cues.append((Match(start: position, length: candidate.pattern.count), candidate.kind))
                     matchedKinds |= candidate.bit
                 }
             }
-            if let found = candidates[slot].entries.first(where: {
-                matches($0.pattern, words, at: position) && (!base.entries[$0.entry].requiresCapital || words[position].isCapitalized)
-            }) {
-                result.entries.append((Match(start: position, length: found.pattern.count), found.entry))
-                position += found.pattern.count
+            if let entry = firstEntry(in: found.entries, matching: words, at: position, from: checked) {
+                result.entries.append((Match(start: position, length: entry.pattern.count), entry.entry))
+                position += entry.pattern.count
                 continue
             }
             position += 1
@@ -217,10 +250,24 @@ public struct Tagger: Sendable {
         return result
     }
 
-    private func matches(_ pattern: Pattern, _ words: Words, at position: Int) -> Bool {
+    /// The first (longest) entry pattern of `range` that matches at `position`.
+    private func firstEntry(in range: Range<Int>, matching words: Words, at position: Int, from checked: Int) -> (pattern: Pattern, entry: Int)? {
+        for index in range {
+            let candidate = entryList[index]
+            if matches(candidate.pattern, words, at: position, from: checked),
+                !base.entries[candidate.entry].requiresCapital || words[position].isCapitalized
+            {
+                return candidate
+            }
+        }
+        return nil
+    }
+
+    /// Whether `pattern` matches the words at `position`, its first `checked` words known to.
+    private func matches(_ pattern: Pattern, _ words: Words, at position: Int, from checked: Int) -> Bool {
         guard position + pattern.count <= words.count else { return false }
-        var at = position
-        for index in pattern.words {
+        var at = position + checked
+        for index in (pattern.words.lowerBound + Int32(checked))..<pattern.words.upperBound {
             let word = patternWords[Int(index)]
             switch word.kind {
             case .anyWord: break
