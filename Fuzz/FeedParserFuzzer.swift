@@ -2,7 +2,8 @@
 
 /// libFuzzer entry point: every input must parse or be rejected with a `FeedParseError`, never
 /// crash, hang or leak; the input is fed both whole and in 3-byte chunks, which must agree (but for
-/// the line numbers in problems), and read both optimistically and carefully, which must agree.
+/// the line numbers in problems), and read both optimistically and carefully, which must agree;
+/// the plain text of its HTML (and of the input itself) must read alike with and without libxml2.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzFeedParser(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = Array(UnsafeBufferPointer(start: data, count: size))
@@ -39,8 +40,19 @@ public func fuzzFeedParser(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     }
     if let whole {
         for entry in whole.entries {
-            _ = PlainText.fromHTML(entry.content?.first?.value ?? entry.summary ?? "")
+            for case let html? in [entry.summary, entry.title] + (entry.content ?? []).map(\.value) { checkPlainText(html) }
         }
     }
+    if let text = String(validating: bytes, as: UTF8.self) { checkPlainText(text) }
     return 0
+}
+
+/// Plain text is read without libxml2 only from markup where the two readings agree.
+func checkPlainText(_ html: String) {
+    var html = html
+    let simple = html.withUTF8 { SimpleMarkupText.text(of: $0) }
+    if let simple, simple != PlainText.readWithLibxml2(html) {
+        fatalError("simple and libxml2 plain text disagree")
+    }
+    _ = PlainText.fromHTML(html)
 }

@@ -32,7 +32,13 @@ struct XMLRepair {
 
     private enum State {
         case start, markup, comment, cdata, processingInstruction, doctype(bracketDepth: Int, quote: UInt8?)
+        /// After an XML declaration that never ends: nothing more is read.
+        case afterBrokenDeclaration
     }
+
+    /// The longest XML declaration looked for: one that has not ended by then never does, and
+    /// waiting for it would hold (and search again) the whole document at every chunk.
+    static let declarationLimit = 1024
 
     /// Appends the repaired form of `chunk` to `output`; bytes that need more lookahead are held
     /// until the next call, or flushed as they are when `isFinal`.
@@ -70,14 +76,18 @@ struct XMLRepair {
                 }
                 if count - index < 6, hold(from: index) { return }
                 if Self.matches(input, at: index, "<?xml"), index + 5 < count, DocumentDecoder.isXMLSpace(input[index + 5]) {
-                    guard let end = Self.find(input, from: index, "?>") else {
-                        if hold(from: index) { return }
+                    let window = UnsafeBufferPointer(rebasing: input[..<min(count, index + Self.declarationLimit)])
+                    guard let end = Self.find(window, from: index, "?>") else {
+                        if count - index < Self.declarationLimit, hold(from: index) { return }
+                        state = .afterBrokenDeclaration
                         index = count
                         continue
                     }
                     index = end + 2
                 }
                 state = .markup
+            case .afterBrokenDeclaration:
+                index = count
             case .markup:
                 // Copy the run of bytes that need no repair in one go.
                 let end = ByteScan.first(

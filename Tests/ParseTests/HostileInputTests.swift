@@ -37,6 +37,26 @@ import Testing
         #expect(feed.entries.map(\.title) == ["Kept ÿ item"])
     }
 
+    /// A document read through the repair filter (here, one not in UTF-8) has its XML
+    /// declaration looked for in the first kilobyte only: waiting for one that never ends held
+    /// the whole document and searched it again at every chunk (a 64 KB input in 3-byte chunks
+    /// took seconds). A longer one reads as never ending, whole or in chunks alike.
+    @Test func xmlDeclarationIsNotWaitedForPastItsLimit() throws {
+        let feed = "<rss version=\"2.0\"><channel><title>Caf\u{E9}</title></channel></rss>"
+        let padding = String(repeating: " ", count: XMLRepair.declarationLimit)
+        for (declaration, parses) in [
+            ("<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>", true), ("<?xml version=\"1.0\" encoding=\"ISO-8859-1\"\(padding)?>", false),
+        ] {
+            let bytes = Array((declaration + feed).unicodeScalars.map { UInt8($0.value) })
+            let whole = try? FeedParser().parse(bytes)
+            let chunked = FeedParser()
+            for start in stride(from: 0, to: bytes.count, by: 3) { try chunked.append(Array(bytes[start..<min(start + 3, bytes.count)])) }
+            let streamed = try? chunked.finish()
+            #expect((whole?.feed.title == "Caf\u{E9}") == parses)
+            #expect(whole == streamed)
+        }
+    }
+
     @Test func htmlPageIsNotAFeed() throws {
         #expect(throws: FeedParseError.notAFeed("an HTML page, not a feed")) { try Fixture.parse("html-page.html") }
     }
