@@ -19,7 +19,9 @@ enum SimpleMarkupText {
     ])
     /// Blocks that hold text and inline elements only.
     static let leafBlockElements = ShortNameSet(["p", "h1", "h2", "h3", "h4", "h5", "h6", "pre"])
+    /// Elements without content: a paragraph break (`br`, `hr`) or nothing (`img`).
     static let voidElements = ShortNameSet(["br", "img", "hr"])
+
     /// The plain text of `html`, or nil when libxml2 must read it.
     static func text(of html: UnsafeBufferPointer<UInt8>) -> String? {
         var reader = Reader(input: html)
