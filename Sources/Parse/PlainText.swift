@@ -106,6 +106,10 @@ public enum PlainText {
                     // copied whole: a lone space between two characters is written as it is.
                     var end = index + 1
                     while end < text.count {
+                        if end + 8 <= text.count, Self.isPlainRun(UnsafeRawPointer(text.baseAddress! + end).loadUnaligned(as: UInt64.self)) {
+                            end += 8
+                            continue
+                        }
                         let next = text[end]
                         if next > 0x20, next < 0x80 {
                             end += 1
@@ -130,6 +134,20 @@ public enum PlainText {
                 bytes.append(byte)
                 index += 1
             }
+        }
+
+        /// Whether eight bytes that follow a printable character copy as they are: printable ASCII
+        /// and lone spaces, the last byte no space (what follows it is not known here).
+        @inline(__always)
+        static func isPlainRun(_ word: UInt64) -> Bool {
+            let ones: UInt64 = 0x0101_0101_0101_0101
+            let highBits: UInt64 = 0x8080_8080_8080_8080
+            // Not ASCII, or a byte below a space (the test is exact for "any byte", not "which").
+            guard word & highBits == 0, (word &- ones &* 0x20) & ~word & highBits == 0 else { return false }
+            // Exactly the bytes that are spaces.
+            let spaceless = word ^ (ones &* 0x20)
+            let spaces = ~(((spaceless & ~highBits) &+ ~highBits) | spaceless | ~highBits)
+            return spaces & (spaces << 8) == 0 && spaces & (1 << 63) == 0
         }
 
         /// Writes what goes before new text: a blank line between paragraphs, a space for whitespace.

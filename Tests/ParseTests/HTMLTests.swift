@@ -44,6 +44,19 @@ import Testing
         #expect(PlainText.fold("\u{A0}x\u{2003}\u{3000}y\u{2029}é \u{85}") == "x y é")
     }
 
+    /// Folding reads eight bytes at a time where it can; it must fold as a plain split on
+    /// Unicode whitespace does, wherever the spaces fall in those eight bytes.
+    @Test func foldingMatchesASplitOnWhitespace() {
+        var generator = SeededGenerator(state: 7)
+        let pieces = [
+            " ", "  ", "\t", "\n", "\u{A0}", "\u{2003}", "\u{3000}", "a", "bc", "defghij", "Llama-3.1", "é", "—", "\u{1}", "x y", "1234567",
+        ]
+        for _ in 0..<20000 {
+            let text = (0..<Int.random(in: 0...30, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined()
+            #expect(PlainText.fold(text) == text.split(whereSeparator: \.isWhitespace).joined(separator: " "), "\(text.debugDescription)")
+        }
+    }
+
     @Test func whitespaceFoldsAcrossElementsAndParagraphs() {
         // Spaces at a node's edges, runs split between nodes, empty and whitespace-only blocks.
         let html = "<p> a  b <b>c</b>\td<i> </i> e</p>\n<p> </p><div>f g<br> <br>h  i</div> j "
