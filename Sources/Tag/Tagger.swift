@@ -30,7 +30,7 @@ public struct ModelMention: Sendable, Equatable, Codable {
 public struct Tagger: Sendable {
     private let base: KnowledgeBase
     /// Everything that can start at a word, looked up once per word of text by the word's hash
-    /// (`Token.hash`): the slot in `candidates`. `firstWords` is a bit set over the same hashes
+    /// (`Words.Word.hash`): the slot in `candidates`. `firstWords` is a bit set over the same hashes
     /// that turns away most words of running text before the table is asked.
     private let index: HashIndex
     private let candidates: [Candidates]
@@ -89,7 +89,7 @@ public struct Tagger: Sendable {
                 let kind: PatternWord.Kind = word == "*" ? .anyWord : word == "#" ? .anyNumber : .literal
                 let byteStart = Int32(bytes.count)
                 bytes.append(contentsOf: word.utf8)
-                words.append(PatternWord(kind: kind, hash: FNV1a.hash(word.utf8), bytes: byteStart..<Int32(bytes.count)))
+                words.append(PatternWord(kind: kind, hash: Words.hash(of: word), bytes: byteStart..<Int32(bytes.count)))
             }
             return Pattern(words: start..<Int32(words.count))
         }
@@ -121,7 +121,7 @@ public struct Tagger: Sendable {
         var sharedSlots = Set<Int>()
         var firstWords = [UInt64](repeating: 0, count: Self.firstWordBits / 64)
         for (word, found) in byWord.sorted(by: { $0.key < $1.key }) {
-            let hash = FNV1a.hash(word.utf8)
+            let hash = Words.hash(of: word)
             // Two first words with one hash share a slot; `matches` compares the words themselves.
             if let slot = index[hash] {
                 gathered[slot].entries += found.entries

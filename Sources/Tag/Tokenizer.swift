@@ -1,5 +1,3 @@
-import AINewsCore
-
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -9,19 +7,10 @@ import AINewsCore
 public struct Token: Sendable, Equatable {
     public var text: String
     public var isCapitalized: Bool
-    /// `FNV1a` of `text`, computed while tokenizing, so lookups need not hash the string again.
-    public var hash: UInt64
 
     public init(text: String, isCapitalized: Bool) {
         self.text = text
         self.isCapitalized = isCapitalized
-        hash = FNV1a.hash(text.utf8)
-    }
-
-    init(text: String, isCapitalized: Bool, hash: UInt64) {
-        self.text = text
-        self.isCapitalized = isCapitalized
-        self.hash = hash
     }
 }
 
@@ -32,7 +21,7 @@ public struct Token: Sendable, Equatable {
 public enum Tokenizer {
     public static func tokens(_ text: String) -> [Token] {
         let words = Words(text)
-        return (0..<words.count).map { Token(text: words.text(at: $0), isCapitalized: words[$0].isCapitalized, hash: words[$0].hash) }
+        return (0..<words.count).map { Token(text: words.text(at: $0), isCapitalized: words[$0].isCapitalized) }
     }
 
     enum CharacterClass {
@@ -57,7 +46,7 @@ struct Words {
         var start: Int32
         var count: Int32
         var isCapitalized: Bool
-        /// `FNV1a` of the lower-cased word.
+        /// `Words.hash(of:)` of the lower-cased word.
         var hash: UInt64
     }
 
@@ -72,6 +61,33 @@ struct Words {
     }
 
     var count: Int { words.count }
+
+    /// The hash of a word, made a byte at a time as the word is read: a rotate and an exclusive
+    /// or per byte, half the latency of FNV-1a's multiply (tagging the fetch benchmark's items
+    /// went from 86–90K to 94–95K a second), mixed once at the end. Only ever compared within one
+    /// process: the tagger hashes its patterns' words the same way.
+    struct WordHasher {
+        private var state: UInt64 = 0
+
+        @inline(__always)
+        mutating func combine(_ byte: UInt8) {
+            state = (state << 5 | state >> 59) ^ UInt64(byte)
+        }
+
+        @inline(__always)
+        func finalize(length: Int) -> UInt64 {
+            var value = state ^ UInt64(truncatingIfNeeded: length) &* 0x9E37_79B9_7F4A_7C15
+            value = (value ^ value >> 33) &* 0xFF51_AFD7_ED55_8CCD
+            return value ^ value >> 33
+        }
+    }
+
+    /// The hash of a lower-case word on its own (a pattern's word).
+    static func hash(of word: String) -> UInt64 {
+        var hasher = WordHasher()
+        for byte in word.utf8 { hasher.combine(byte) }
+        return hasher.finalize(length: word.utf8.count)
+    }
 
     subscript(position: Int) -> Word { words[position] }
 
@@ -101,13 +117,13 @@ struct Words {
         // The current word is bytes[(index - length)..<index].
         var length = 0
         var capitalized = false
-        var hasher = FNV1a()
+        var hasher = WordHasher()
         var lastClass = Tokenizer.CharacterClass.separator
         func flush(at end: Int) {
             guard length > 0 else { return }
-            words.append(Word(start: Int32(end - length), count: Int32(length), isCapitalized: capitalized, hash: hasher.value))
+            words.append(Word(start: Int32(end - length), count: Int32(length), isCapitalized: capitalized, hash: hasher.finalize(length: length)))
             length = 0
-            hasher = FNV1a()
+            hasher = WordHasher()
         }
         var index = 0
         while index < bytes.count {
