@@ -118,21 +118,28 @@ public final class Store {
     /// The schema version this build writes.
     public static var schemaVersion: Int { Schema.migrations.count }
 
-    private func migrate() throws {
-        let statement = try database.prepare("PRAGMA user_version")
-        let current = try statement.next() ? Int(statement.integer(0) ?? 0) : 0
-        guard current < Schema.migrations.count else {
-            if current > Schema.migrations.count {
-                throw StoreError(code: 0, message: "the database has schema version \(current), newer than this ainews (\(Schema.migrations.count))")
+    /// Runs the migrations the file has not had yet (`migrations` is the schema's, but for tests).
+    func migrate(_ migrations: [String] = Schema.migrations) throws {
+        let current = try schemaVersionInFile()
+        guard current < migrations.count else {
+            if current > migrations.count {
+                throw StoreError(code: 0, message: "the database has schema version \(current), newer than this ainews (\(migrations.count))")
             }
             return
         }
-        for version in current..<Schema.migrations.count {
+        for version in current..<migrations.count {
             try database.transaction {
-                try database.execute(Schema.migrations[version])
+                try database.execute(migrations[version])
                 try database.execute("PRAGMA user_version = \(version + 1)")
             }
         }
+    }
+
+    /// The file's schema version. Its statement is finalised on return: a statement left open
+    /// would make any migration that drops an index or a table fail ("database table is locked").
+    func schemaVersionInFile() throws -> Int {
+        let statement = try database.prepare("PRAGMA user_version")
+        return try statement.next() ? Int(statement.integer(0) ?? 0) : 0
     }
 
     // MARK: - Feeds
