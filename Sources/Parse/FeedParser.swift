@@ -99,6 +99,10 @@ public final class FeedParser {
         decoder.close()
     }
 
+    /// Whether the root element read so far is a feed's (RSS, RDF or Atom): the document is no
+    /// HTML page, whatever else may be wrong with it.
+    public var hasFeedRoot: Bool { receiver.builder.format != nil }
+
     /// Parses a whole document.
     public func parse(_ bytes: [UInt8]) throws -> ParsedFeed {
         try append(bytes)

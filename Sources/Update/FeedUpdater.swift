@@ -204,13 +204,15 @@ public struct FeedUpdater: Sendable {
 final class BodyReader: @unchecked Sendable {
     private var parser: FeedParser?
     private var baseURL: String?
-    /// The first bytes, kept to find the feeds a page advertises when the body is HTML.
+    /// The first bytes, kept to find the feeds a page advertises when the body is HTML; no
+    /// longer once the body shows a feed's root element, which is nearly always in its first chunk.
     private var prefix: [UInt8] = []
+    private var keepsPrefix = true
     static let prefixLimit = 256 * 1024
 
     func read(_ chunk: UnsafeRawBufferPointer, _ head: ResponseHead) throws {
         guard (200..<300).contains(head.status) else { return }
-        if prefix.count < Self.prefixLimit { prefix.append(contentsOf: chunk.prefix(Self.prefixLimit - prefix.count)) }
+        if keepsPrefix, prefix.count < Self.prefixLimit { prefix.append(contentsOf: chunk.prefix(Self.prefixLimit - prefix.count)) }
         if parser == nil {
             baseURL = head.effectiveURL
             var configuration = FeedParser.Configuration()
@@ -219,6 +221,10 @@ final class BodyReader: @unchecked Sendable {
             parser = FeedParser(configuration: configuration)
         }
         try parser?.append(chunk)
+        if keepsPrefix, parser?.hasFeedRoot == true {
+            keepsPrefix = false
+            prefix = []
+        }
     }
 
     /// The parsed feed; for an HTML page, an error that names the feeds the page advertises.

@@ -1,8 +1,23 @@
+import Foundation
 import Testing
 
 @testable import AINewsParse
 
 @Suite struct FeedDiscoveryTests {
+    /// The fetcher keeps a body's first bytes to look for feed links only until the parser has
+    /// seen a feed's root element.
+    @Test func aFeedRootIsKnownFromTheFirstChunk() throws {
+        let feed = FeedParser()
+        #expect(!feed.hasFeedRoot)
+        let start = "<?xml version=\"1.0\"?>\n<rss version=\"2.0\"><channel><title>Lab notes</title><description>"
+        try feed.append(Array(start.padding(toLength: 4096, withPad: "x", startingAt: 0).utf8))
+        #expect(feed.hasFeedRoot)
+        let page = FeedParser()
+        let html = "<!DOCTYPE html><html><head><title>Lab</title></head><body>".padding(toLength: 4096, withPad: " ", startingAt: 0)
+        #expect(throws: FeedParseError.self) { try page.append(Array(html.utf8)) }
+        #expect(!page.hasFeedRoot)
+    }
+
     @Test func findsAdvertisedFeedsInOrderAndAbsolute() {
         let page = """
             <!DOCTYPE html><html><head><title>Lab</title>
