@@ -49,6 +49,19 @@ enum ByteScan {
         return index
     }
 
+    /// Whether the eight bytes at `index` are printable ASCII and lone spaces, the last of them no
+    /// space: text that `PlainText` copies as it is after a printable character.
+    @inline(__always)
+    static func isPrintableWithLoneSpaces(_ buffer: UnsafeBufferPointer<UInt8>, at index: Int) -> Bool {
+        let word = load(buffer, index)
+        // Not ASCII, or a byte below a space (exact for "any byte", not for "which").
+        guard word & highBits == 0, (word &- ones &* 0x20) & ~word & highBits == 0 else { return false }
+        // Exactly the bytes that are spaces.
+        let spaceless = word ^ (ones &* 0x20)
+        let spaces = ~(((spaceless & ~highBits) &+ ~highBits) | spaceless | ~highBits)
+        return spaces & (spaces << 8) == 0 && spaces & (1 << 63) == 0
+    }
+
     /// `bytes` without leading and trailing ASCII whitespace (space, tab, CR, LF, FF, VT).
     static func trimmingASCIISpace(_ bytes: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
         var start = 0

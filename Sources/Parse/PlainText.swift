@@ -1,9 +1,10 @@
 import CLibXML2
 
 /// Turns item HTML into plain text for the stages that read words, not markup (tagging,
-/// clustering, summaries, plain-text digests): libxml2's HTML parser builds the tree, and a
-/// walk keeps text, starts a new paragraph at each block element, folds whitespace and drops
-/// scripts, styles and other non-content elements.
+/// clustering, summaries, plain-text digests): text is kept, a block element starts a new
+/// paragraph, whitespace folds, and scripts, styles and other non-content elements are dropped.
+/// Simple markup is read from its bytes (`SimpleMarkupText`); the rest through the tree
+/// libxml2's HTML parser builds, which decides what both readings give.
 public enum PlainText {
     static let blockElements = ShortNameSet([
         "address", "article", "aside", "blockquote", "dd", "div", "dl", "dt", "figcaption", "figure", "footer", "h1", "h2", "h3", "h4",
@@ -106,7 +107,7 @@ public enum PlainText {
                     // copied whole: a lone space between two characters is written as it is.
                     var end = index + 1
                     while end < text.count {
-                        if end + 8 <= text.count, Self.isPlainRun(UnsafeRawPointer(text.baseAddress! + end).loadUnaligned(as: UInt64.self)) {
+                        if end + 8 <= text.count, ByteScan.isPrintableWithLoneSpaces(text, at: end) {
                             end += 8
                             continue
                         }
@@ -134,20 +135,6 @@ public enum PlainText {
                 bytes.append(byte)
                 index += 1
             }
-        }
-
-        /// Whether eight bytes that follow a printable character copy as they are: printable ASCII
-        /// and lone spaces, the last byte no space (what follows it is not known here).
-        @inline(__always)
-        static func isPlainRun(_ word: UInt64) -> Bool {
-            let ones: UInt64 = 0x0101_0101_0101_0101
-            let highBits: UInt64 = 0x8080_8080_8080_8080
-            // Not ASCII, or a byte below a space (the test is exact for "any byte", not "which").
-            guard word & highBits == 0, (word &- ones &* 0x20) & ~word & highBits == 0 else { return false }
-            // Exactly the bytes that are spaces.
-            let spaceless = word ^ (ones &* 0x20)
-            let spaces = ~(((spaceless & ~highBits) &+ ~highBits) | spaceless | ~highBits)
-            return spaces & (spaces << 8) == 0 && spaces & (1 << 63) == 0
         }
 
         /// Writes what goes before new text: a blank line between paragraphs, a space for whitespace.

@@ -1,5 +1,3 @@
-import CLibXML2
-
 /// Plain text from the markup most items carry (paragraphs, lists, links, emphasis, images,
 /// properly nested, lightly escaped) read straight from the bytes, with the text, paragraphs and
 /// whitespace libxml2's HTML parser gives for it; building libxml2's tree for every item was a
@@ -85,8 +83,8 @@ enum SimpleMarkupText {
             if name.first == UInt8(ascii: "#") {
                 value = Self.characterReference(UnsafeBufferPointer(rebasing: name.dropFirst()))
             } else {
-                // libxml2's own table of HTML 4 entities, looked up as it does (case-sensitive).
-                value = name.allSatisfy(Self.isNameByte) ? Self.entity(name) : nil
+                // The repair filter's table: libxml2's HTML 4 entities, case-sensitive as libxml2 reads them.
+                value = name.allSatisfy(Self.isNameByte) ? XMLRepair.htmlEntity(String(decoding: name, as: UTF8.self)) : nil
             }
             guard let value, let scalar = Unicode.Scalar(value), let encoded = UTF8.encode(scalar) else { return false }
             withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 4) { buffer in
@@ -101,31 +99,14 @@ enum SimpleMarkupText {
             return true
         }
 
-        static func entity(_ name: UnsafeBufferPointer<UInt8>) -> UInt32? {
-            withUnsafeTemporaryAllocation(of: xmlChar.self, capacity: name.count + 1) { cName in
-                _ = cName.initialize(from: name)
-                cName[name.count] = 0
-                return htmlEntityLookup(cName.baseAddress).map { UInt32($0.pointee.value) }
-            }
-        }
-
         /// The value of `#123` or `#x7B` (without the `#`), when libxml2 reads it as that character.
         static func characterReference(_ digits: UnsafeBufferPointer<UInt8>) -> UInt32? {
             var rest = digits[...]
             let isHex = rest.first.map { $0 | 0x20 == UInt8(ascii: "x") } ?? false
             if isHex { rest = rest.dropFirst() }
-            guard !rest.isEmpty, rest.count <= 7 else { return nil }
-            var value: UInt32 = 0
-            for byte in rest {
-                let digit: UInt32
-                switch byte {
-                case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = UInt32(byte - 48)
-                case UInt8(ascii: "a")...UInt8(ascii: "f") where isHex: digit = UInt32(byte - 87)
-                case UInt8(ascii: "A")...UInt8(ascii: "F") where isHex: digit = UInt32(byte - 55)
-                default: return nil
-                }
-                value = value * (isHex ? 16 : 10) + digit
-            }
+            guard !rest.isEmpty, rest.count <= 7, rest.allSatisfy({ XMLRepair.isDigit($0, hex: isHex) }),
+                let value = UInt32(String(decoding: rest, as: UTF8.self), radix: isHex ? 16 : 10)
+            else { return nil }
             let accepted =
                 value == 0x09 || value == 0x0A || value == 0x0D || (0x20...0x7E).contains(value) || (0xA0...0xD7FF).contains(value)
                 || (0xE000...0xFFFD).contains(value) || (0x10000...0x10FFFF).contains(value)
@@ -141,8 +122,8 @@ enum SimpleMarkupText {
             while position < input.count, Self.isNameByte(input[position]) { position += 1 }
             guard position > nameStart, position < input.count,
                 let name = ShortNameSet.Key(UnsafeBufferPointer(rebasing: input[nameStart..<position])),
-                Self.isLetter(input[nameStart]),
-                Self.isSpace(input[position]) || input[position] == UInt8(ascii: "/") || input[position] == UInt8(ascii: ">")
+                HTMLSanitizer.isLetter(input[nameStart]),
+                DocumentDecoder.isXMLSpace(input[position]) || input[position] == UInt8(ascii: "/") || input[position] == UInt8(ascii: ">")
             else { return false }
             // The attributes: double-quoted values, nothing libxml2 could read another way.
             var inQuotes = false
@@ -153,7 +134,7 @@ enum SimpleMarkupText {
                     inQuotes.toggle()
                 } else if !inQuotes {
                     if byte == UInt8(ascii: ">") { break }
-                    guard !isEnd || Self.isSpace(byte) else { return false }
+                    guard !isEnd || DocumentDecoder.isXMLSpace(byte) else { return false }
                     guard byte != UInt8(ascii: "'"), byte != UInt8(ascii: "<"), byte != UInt8(ascii: "&") else { return false }
                     if byte == UInt8(ascii: "/") { hasSlash = true }
                 }
@@ -199,15 +180,7 @@ enum SimpleMarkupText {
         }
 
         static func isNameByte(_ byte: UInt8) -> Bool {
-            isLetter(byte) || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))
-        }
-
-        static func isLetter(_ byte: UInt8) -> Bool {
-            (byte | 0x20) >= UInt8(ascii: "a") && (byte | 0x20) <= UInt8(ascii: "z")
-        }
-
-        static func isSpace(_ byte: UInt8) -> Bool {
-            byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D
+            HTMLSanitizer.isLetter(byte) || HTMLSanitizer.isDigitByte(byte)
         }
     }
 }

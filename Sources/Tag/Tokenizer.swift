@@ -51,7 +51,7 @@ struct Words {
     }
 
     /// The text with ASCII capitals lower-cased; words are ranges of it.
-    private(set) var lowered: [UInt8]
+    private var lowered: [UInt8]
     private var words: [Word] = []
 
     init(_ text: String) {
