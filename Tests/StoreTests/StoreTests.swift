@@ -230,6 +230,8 @@ extension Timestamp {
         ("http://example.org:80", "http://example.org/"),
         ("https://example.org/p?ref=rss", "https://example.org/p"),
         ("/relative/path#x", "/relative/path"),
+        // The scheme runs to the first "://", colons before it included.
+        ("Web+Feed:HTTP://Example.ORG/x", "web+feed:http://example.org/x"),
     ])
     func canonicalLinks(link: String, expected: String) {
         #expect(EntryIdentity.canonicalLink(link) == expected)
