@@ -73,6 +73,23 @@ final class Database {
         }
     }
 
+    /// Calls `hook` after each commit with the pages in the write-ahead log, instead of SQLite's
+    /// automatic checkpoint (see `BackgroundCheckpointer`); nil restores no hook at all.
+    func setWALHook(
+        context: UnsafeMutableRawPointer?, _ hook: (@convention(c) (UnsafeMutableRawPointer?, OpaquePointer?, UnsafePointer<CChar>?, Int32) -> Int32)?
+    ) {
+        sqlite3_wal_hook(handle, hook, context)
+    }
+
+    /// Copies what it can of the write-ahead log into the database without waiting for anyone;
+    /// returns how many of the log's pages are copied.
+    func checkpointPassively() -> Int32 {
+        var logPages: Int32 = 0
+        var copiedPages: Int32 = 0
+        sqlite3_wal_checkpoint_v2(handle, nil, SQLITE_CHECKPOINT_PASSIVE, &logPages, &copiedPages)
+        return max(0, copiedPages)
+    }
+
     var lastInsertedRowID: Int64 { sqlite3_last_insert_rowid(handle) }
     var changes: Int { Int(sqlite3_changes(handle)) }
 

@@ -110,9 +110,31 @@ public struct StoredTag: Sendable, Equatable, Codable {
 public final class Store {
     let database: Database
 
-    public init(path: String) throws {
+    private var checkpointer: BackgroundCheckpointer?
+
+    /// - Parameter checkpointsInBackground: copy the write-ahead log into the database on a
+    ///   thread of its own (`BackgroundCheckpointer`), for a long-running writer such as the daemon.
+    public init(path: String, checkpointsInBackground: Bool = false, pagesPerCheckpoint: Int32 = 1000) throws {
         database = try Database(path: path)
+        checkpointer = nil
         try migrate()
+        if checkpointsInBackground {
+            let checkpointer = try BackgroundCheckpointer(path: path, pagesPerCheckpoint: pagesPerCheckpoint)
+            checkpointer.attach(to: database)
+            // A burst can grow the log to the checkpointer's hard limit; once it starts again
+            // from its beginning, the file is cut back to this.
+            try database.execute("PRAGMA journal_size_limit = \(Int(pagesPerCheckpoint) * 2 * Database.pageSize)")
+            self.checkpointer = checkpointer
+        }
+    }
+
+    deinit {
+        checkpointer?.detach(from: database)
+    }
+
+    /// Returns once no background checkpoint is queued or running.
+    public func waitForCheckpoints() {
+        checkpointer?.waitUntilIdle()
     }
 
     /// The schema version this build writes.

@@ -62,7 +62,7 @@ final class Daemon {
         do {
             try FileManager.default.createDirectory(
                 atPath: URL(fileURLWithPath: settings.database).deletingLastPathComponent().path, withIntermediateDirectories: true)
-            store = try Store(path: settings.database)
+            store = try Store(path: settings.database, checkpointsInBackground: true)
         } catch {
             throw DaemonFailure("\(settings.database): \(error)")
         }

@@ -288,3 +288,46 @@ extension Timestamp {
         #expect(try JSONDecoder().decode([StoredTag.Model].self, from: Data(EntryJSON.encode(models).utf8)) == models)
     }
 }
+
+@Suite struct BackgroundCheckpointTests {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("ainews-checkpoint-\(UUID().uuidString).sqlite").path
+    let t0 = Timestamp(secondsSince1970: 1_790_000_000)
+
+    /// Ten fetches of twenty 2 KB items each: about 60 pages of 8 KiB, one transaction a fetch.
+    func writeFetches(to store: Store) throws {
+        let feed = try store.addFeed(url: "https://a.example/feed", at: t0)
+        for fetch in 0..<10 {
+            var parsed = ParsedFeed(format: .rss, version: "2.0")
+            parsed.entries = (0..<20).map { item in
+                var entry = Entry()
+                entry.id = "item-\(fetch)-\(item)"
+                entry.title = "Item \(item) of fetch \(fetch)"
+                entry.summary = String(repeating: "open weights \(fetch) \(item) ", count: 100)
+                return entry
+            }
+            try store.record(FetchOutcome(feedID: feed.id, fetchedAt: t0.advanced(by: Int64(fetch)), status: 200, feed: parsed))
+        }
+    }
+
+    func databaseFilePages() throws -> Int {
+        let size = try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int ?? 0
+        return size / Database.pageSize
+    }
+
+    @Test func theLogReachesTheDatabaseFileWhileTheStoreIsOpen() throws {
+        let store = try Store(path: path, checkpointsInBackground: true, pagesPerCheckpoint: 16)
+        try writeFetches(to: store)
+        store.waitForCheckpoints()
+        #expect(try databaseFilePages() >= 40)
+        #expect(try Store(path: path).entries(since: t0).count == 200)
+        #expect(try store.integrityCheck() == "ok")
+    }
+
+    @Test func withoutItTheLogKeepsThePagesUntilSQLiteCheckpoints() throws {
+        // SQLite's own checkpoint waits for 1,000 pages: the same writes stay in the log.
+        let store = try Store(path: path)
+        try writeFetches(to: store)
+        #expect(try databaseFilePages() < 40)
+        #expect(try Store(path: path).entries(since: t0).count == 200)
+    }
+}
