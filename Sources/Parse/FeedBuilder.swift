@@ -905,13 +905,14 @@ final class FeedBuilder {
     }
 
     private func appendCategory(_ category: Category, scope: Scope) {
-        let existing = scope == .feed ? feed.categories : entry.categories
-        if let existing, existing.contains(where: { $0.term == category.term && ($0.label == category.label || category.label == nil) }) {
-            return
+        // The list is only borrowed for the check: a copy held across the append would make
+        // every append copy the whole list.
+        func isKnown(_ list: [Category]?) -> Bool {
+            list?.contains { $0.term == category.term && ($0.label == category.label || category.label == nil) } ?? false
         }
         switch scope {
-        case .feed: feed.categories.appendElement(category)
-        case .entry: entry.categories.appendElement(category)
+        case .feed: if !isKnown(feed.categories) { feed.categories.appendElement(category) }
+        case .entry: if !isKnown(entry.categories) { entry.categories.appendElement(category) }
         case .source: break
         }
     }
@@ -1031,9 +1032,13 @@ extension Optional {
     /// optional (absent in the JSON when empty), and `(list ?? []) + [element]` would copy the
     /// whole list for every element.
     mutating func appendElement<Element>(_ element: Element) where Wrapped == [Element] {
-        switch self {
-        case .none: self = [element]
-        case .some: self!.append(element)
+        guard self != nil else {
+            var list: [Element] = []
+            list.reserveCapacity(4)
+            list.append(element)
+            self = list
+            return
         }
+        self!.append(element)
     }
 }

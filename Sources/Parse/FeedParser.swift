@@ -157,10 +157,10 @@ public final class FeedParser {
             try readCarefully(bytes, isFinal: isFinal)
         case .optimistic:
             let start = history.count
-            history.append(contentsOf: bytes)
+            if !bytes.isEmpty { history.append(contentsOf: bytes) }
             try readOptimistically(from: start, isFinal: isFinal)
         case .undecided:
-            history.append(contentsOf: bytes)
+            if !bytes.isEmpty { history.append(contentsOf: bytes) }
             guard history.count >= DocumentDecoder.sniffLength || isFinal else { return }
             // Decide from the first bytes alone, as the decoder will.
             var probe = DocumentDecoder(httpCharset: Self.charset(in: configuration.contentType))

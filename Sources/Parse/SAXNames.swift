@@ -46,7 +46,10 @@ struct InternedNameKey: Equatable {
 
     /// The table slot of the key in a table of `count` (a power of two) slots.
     func slot(in count: Int) -> Int {
-        (Int(bitPattern: local) >> 3 ^ Int(bitPattern: uri) >> 5 ^ Int(bitPattern: prefix) >> 7) & (count - 1)
+        // Multiplying spreads the pointers' middle bits over the top ones, which pick the slot:
+        // libxml2 packs names into pools, so their low bits alone often collide.
+        let mixed = UInt(bitPattern: Int(bitPattern: local) ^ Int(bitPattern: uri) &* 31 ^ Int(bitPattern: prefix) &* 7) &* 0x9E37_79B9_7F4A_7C15
+        return Int(truncatingIfNeeded: mixed >> UInt(UInt.bitWidth - count.trailingZeroBitCount))
     }
 
     /// Whether every pointer of the key lives in `dictionary`, so it stays valid and unique for
