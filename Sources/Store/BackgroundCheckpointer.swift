@@ -12,8 +12,9 @@ import Synchronization
 /// size; once `pagesPerCheckpoint` new pages are in it, a passive checkpoint (which never blocks
 /// a writer or a reader) runs on the queue. The log starts again from its beginning only when a
 /// checkpoint has copied all of it before the next write, which a busy writer rarely leaves time
-/// for: past `hardLimitPages` the writer checkpoints itself, which bounds the log. Crash safety
-/// is SQLite's either way: a checkpoint only copies committed pages.
+/// for: past `hardLimitPages` the writer checkpoints itself, which bounds the log, and once the
+/// writer pauses `truncateLog()` empties it. Crash safety is SQLite's either way: a checkpoint
+/// only copies committed pages.
 final class BackgroundCheckpointer: @unchecked Sendable {
     // `@unchecked Sendable`: `connection` is used only on `queue`; the rest is immutable or atomic.
     private let connection: Database
@@ -47,6 +48,15 @@ final class BackgroundCheckpointer: @unchecked Sendable {
         waitUntilIdle()
     }
 
+    /// Copies the whole log and empties its file, on the queue: for when the writer has paused,
+    /// so a burst's log does not keep its disk space until the next one.
+    func truncateLog() {
+        queue.async { [self] in
+            connection.checkpoint(SQLITE_CHECKPOINT_TRUNCATE)
+            copiedPages.store(0, ordering: .relaxed)
+        }
+    }
+
     /// Returns once no checkpoint is queued or running.
     func waitUntilIdle() {
         queue.sync {}
@@ -63,7 +73,7 @@ final class BackgroundCheckpointer: @unchecked Sendable {
         guard newPages >= pagesPerCheckpoint, !isScheduled.exchange(true, ordering: .acquiringAndReleasing) else { return }
         queue.async { [self] in
             // A busy result (another process checkpointing) is retried after a later commit.
-            copiedPages.store(connection.checkpointPassively(), ordering: .relaxed)
+            copiedPages.store(connection.checkpoint(SQLITE_CHECKPOINT_PASSIVE), ordering: .relaxed)
             isScheduled.store(false, ordering: .releasing)
         }
     }

@@ -81,12 +81,15 @@ final class Database {
         sqlite3_wal_hook(handle, hook, context)
     }
 
-    /// Copies what it can of the write-ahead log into the database without waiting for anyone;
-    /// returns how many of the log's pages are copied.
-    func checkpointPassively() -> Int32 {
+    /// Copies the write-ahead log into the database: `SQLITE_CHECKPOINT_PASSIVE` copies what it
+    /// can without waiting for anyone, `SQLITE_CHECKPOINT_TRUNCATE` waits (up to the busy
+    /// timeout) to copy all of it and empties the file. Returns how many of the log's pages are
+    /// copied.
+    @discardableResult
+    func checkpoint(_ mode: Int32) -> Int32 {
         var logPages: Int32 = 0
         var copiedPages: Int32 = 0
-        sqlite3_wal_checkpoint_v2(handle, nil, SQLITE_CHECKPOINT_PASSIVE, &logPages, &copiedPages)
+        sqlite3_wal_checkpoint_v2(handle, nil, mode, &logPages, &copiedPages)
         return max(0, copiedPages)
     }
 

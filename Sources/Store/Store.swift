@@ -132,6 +132,12 @@ public final class Store {
         checkpointer?.detach(from: database)
     }
 
+    /// With `checkpointsInBackground`: copies the whole write-ahead log into the database and
+    /// empties its file, in the background, for a writer that has finished a burst of writes.
+    public func truncateLogInBackground() {
+        checkpointer?.truncateLog()
+    }
+
     /// Returns once no background checkpoint is queued or running.
     public func waitForCheckpoints() {
         checkpointer?.waitUntilIdle()

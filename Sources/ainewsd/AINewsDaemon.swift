@@ -98,6 +98,7 @@ final class Daemon {
                 lastPurge = now
             }
             if once || signals.flags.withLock({ $0.stop }) { break }
+            if !due.isEmpty { store.truncateLogInBackground() }
             let feeds = try store.feeds()
             let next = feeds.filter(\.isEnabled).compactMap(\.nextFetchAt).min()
             notifier.status("\(feeds.count) feeds; next fetch \(next?.rfc3339 ?? "when one is added")")

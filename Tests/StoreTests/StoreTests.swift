@@ -323,6 +323,18 @@ extension Timestamp {
         #expect(try store.integrityCheck() == "ok")
     }
 
+    @Test func aPausedWriterHasItsLogCopiedAndEmptied() throws {
+        let store = try Store(path: path, checkpointsInBackground: true)
+        try writeFetches(to: store)
+        let log = path + "-wal"
+        #expect(try FileManager.default.attributesOfItem(atPath: log)[.size] as? Int ?? 0 > 40 * Database.pageSize)
+        store.truncateLogInBackground()
+        store.waitForCheckpoints()
+        #expect(try FileManager.default.attributesOfItem(atPath: log)[.size] as? Int == 0)
+        #expect(try databaseFilePages() >= 40)
+        #expect(try store.entries(since: t0).count == 200)
+    }
+
     @Test func withoutItTheLogKeepsThePagesUntilSQLiteCheckpoints() throws {
         // SQLite's own checkpoint waits for 1,000 pages: the same writes stay in the log.
         let store = try Store(path: path)
