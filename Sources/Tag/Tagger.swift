@@ -423,7 +423,7 @@ public struct Tagger: Sendable {
     }
 }
 
-/// A read-only table from word hashes (already well mixed, `Words.WordHasher`) to slots, probed linearly:
+/// A read-only table from word hashes (already well mixed, `Words.hash`) to slots, probed linearly:
 /// unlike `Dictionary`, a lookup does not hash the hash again with SipHash, and text dense with
 /// known words asks it once per word.
 struct HashIndex: Sendable {
