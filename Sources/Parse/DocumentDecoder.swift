@@ -1,3 +1,4 @@
+import AINewsCore
 import Glibc
 
 /// Turns a document's raw bytes, chunk by chunk, into UTF-8, so that libxml2 never has to guess.

@@ -1,3 +1,5 @@
+import AINewsCore
+
 /// Escaping for text and attribute values that the parser writes back out as markup.
 enum HTMLEscaping {
     static func appendEscapedText(_ bytes: UnsafeBufferPointer<UInt8>, to output: inout [UInt8]) {

@@ -1,3 +1,5 @@
+import AINewsCore
+
 /// Makes item HTML safe to show and self-contained: removes scripts, styles, frames, plug-ins,
 /// event-handler attributes and `javascript:` URLs, resolves relative `href`/`src` against the
 /// item's base, and writes every tag back in one normal form (lower-case names, double-quoted

@@ -1,3 +1,4 @@
+import AINewsCore
 import CLibXML2
 
 /// Turns item HTML into plain text for the stages that read words, not markup (tagging,

@@ -1,3 +1,4 @@
+import AINewsCore
 import CLibXML2
 
 /// A streaming filter over UTF-8 that repairs what real feeds get wrong before libxml2 reads it.

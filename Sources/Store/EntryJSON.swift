@@ -127,23 +127,28 @@ enum EntryJSON {
             bytes.append(UInt8(ascii: "\""))
             var value = value
             value.withUTF8 { utf8 in
-                // Runs of bytes that need no escape are copied whole.
+                // Runs of bytes that need no escape are found eight bytes at a time and copied whole.
                 var runStart = 0
-                for (index, byte) in utf8.enumerated() where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+                while true {
+                    let index = ByteScan.first(utf8, from: runStart, UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "\\"), controls: true) {
+                        $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\")
+                    }
                     bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<index]))
+                    guard index < utf8.count else { return }
+                    let byte = utf8[index]
+                    bytes.append(UInt8(ascii: "\\"))
                     switch byte {
-                    case UInt8(ascii: "\""), UInt8(ascii: "\\"): bytes += [UInt8(ascii: "\\"), byte]
-                    case UInt8(ascii: "\n"): bytes += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
-                    case UInt8(ascii: "\r"): bytes += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
-                    case UInt8(ascii: "\t"): bytes += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
+                    case UInt8(ascii: "\""), UInt8(ascii: "\\"): bytes.append(byte)
+                    case UInt8(ascii: "\n"): bytes.append(UInt8(ascii: "n"))
+                    case UInt8(ascii: "\r"): bytes.append(UInt8(ascii: "r"))
+                    case UInt8(ascii: "\t"): bytes.append(UInt8(ascii: "t"))
                     default:
-                        bytes += [
-                            UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hex[Int(byte >> 4)], hex[Int(byte & 0xF)],
-                        ]
+                        bytes.append(contentsOf: "u00".utf8)
+                        bytes.append(hex[Int(byte >> 4)])
+                        bytes.append(hex[Int(byte & 0xF)])
                     }
                     runStart = index + 1
                 }
-                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart...]))
             }
             bytes.append(UInt8(ascii: "\""))
         }

@@ -287,6 +287,17 @@ extension Timestamp {
         let models = [StoredTag.Model(name: "Llama \"3\"", openness: "open")]
         #expect(try JSONDecoder().decode([StoredTag.Model].self, from: Data(EntryJSON.encode(models).utf8)) == models)
     }
+
+    @Test func escapesAnywhereInLongTextRoundTrip() throws {
+        // Runs are found eight bytes at a time: escapes at every offset of a word, and at the end.
+        let pieces = ["a", "bc", "defghij", "\"", "\\", "\n", "\r", "\t", "\u{1}", "\u{1F}", "\u{7F}", "é", "漢", " ", "/"]
+        var random = SystemRandomNumberGenerator()
+        for _ in 0..<2000 {
+            var entry = Entry()
+            entry.title = (0..<Int.random(in: 0..<40, using: &random)).map { _ in pieces.randomElement(using: &random)! }.joined()
+            #expect(try JSONDecoder().decode(Entry.self, from: Data(EntryJSON.encode(entry).utf8)) == entry)
+        }
+    }
 }
 
 @Suite struct BackgroundCheckpointTests {

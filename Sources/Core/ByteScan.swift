@@ -1,25 +1,26 @@
 /// Word-at-a-time scans over UTF-8 for the hot loops that copy runs of ordinary bytes (the
-/// decoder, the XML repair filter, the sanitizer): eight bytes are tested with a few integer
+/// decoder, the XML repair filter, the sanitizer, the store's JSON): eight bytes are tested with a few integer
 /// operations, and only a word that may hold a byte of interest is looked at byte by byte.
-enum ByteScan {
-    private static let ones: UInt64 = 0x0101_0101_0101_0101
-    private static let highBits: UInt64 = 0x8080_8080_8080_8080
+public enum ByteScan {
+    @inlinable static var ones: UInt64 { 0x0101_0101_0101_0101 }
+    @inlinable static var highBits: UInt64 { 0x8080_8080_8080_8080 }
 
-    @inline(__always)
-    private static func load(_ buffer: UnsafeBufferPointer<UInt8>, _ index: Int) -> UInt64 {
+    @inlinable @inline(__always)
+    static func load(_ buffer: UnsafeBufferPointer<UInt8>, _ index: Int) -> UInt64 {
         UInt64(littleEndian: UnsafeRawPointer(buffer.baseAddress! + index).loadUnaligned(as: UInt64.self))
     }
 
     /// Bit 7 of each byte is set where the byte of `word` equals `value` (may also flag the byte
     /// after a match; callers re-check candidates byte by byte).
-    @inline(__always)
-    private static func matches(_ word: UInt64, _ value: UInt8) -> UInt64 {
+    @inlinable @inline(__always)
+    static func matches(_ word: UInt64, _ value: UInt8) -> UInt64 {
         let x = word ^ (ones &* UInt64(value))
         return (x &- ones) & ~x & highBits
     }
 
     /// The index of the first byte at or after `start` that is not ASCII, or `buffer.count`.
-    static func firstNonASCII(_ buffer: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+    @inlinable
+    public static func firstNonASCII(_ buffer: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
         var index = start
         let count = buffer.count
         while index + 8 <= count, load(buffer, index) & highBits == 0 { index += 8 }
@@ -29,7 +30,8 @@ enum ByteScan {
 
     /// The index of the first byte at or after `start` for which `isSpecial` holds, where every
     /// special byte is `a`, `b`, `c`, `d` (which defaults to `c`) or below 0x20; or `buffer.count`.
-    static func first(
+    @inlinable
+    public static func first(
         _ buffer: UnsafeBufferPointer<UInt8>, from start: Int, _ a: UInt8, _ b: UInt8, _ c: UInt8, _ d: UInt8? = nil, controls: Bool,
         where isSpecial: (UInt8) -> Bool
     ) -> Int {
@@ -51,8 +53,8 @@ enum ByteScan {
 
     /// Whether the eight bytes at `index` are printable ASCII and lone spaces, the last of them no
     /// space: text that `PlainText` copies as it is after a printable character.
-    @inline(__always)
-    static func isPrintableWithLoneSpaces(_ buffer: UnsafeBufferPointer<UInt8>, at index: Int) -> Bool {
+    @inlinable @inline(__always)
+    public static func isPrintableWithLoneSpaces(_ buffer: UnsafeBufferPointer<UInt8>, at index: Int) -> Bool {
         let word = load(buffer, index)
         // Not ASCII, or a byte below a space (exact for "any byte", not for "which").
         guard word & highBits == 0, (word &- ones &* 0x20) & ~word & highBits == 0 else { return false }
@@ -63,7 +65,8 @@ enum ByteScan {
     }
 
     /// `bytes` without leading and trailing ASCII whitespace (space, tab, CR, LF, FF, VT).
-    static func trimmingASCIISpace(_ bytes: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+    @inlinable
+    public static func trimmingASCIISpace(_ bytes: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
         var start = 0
         var end = bytes.count
         while start < end, isASCIISpace(bytes[start]) { start += 1 }
@@ -71,16 +74,8 @@ enum ByteScan {
         return UnsafeBufferPointer(rebasing: bytes[start..<end])
     }
 
-    @inline(__always)
-    static func isASCIISpace(_ byte: UInt8) -> Bool {
+    @inlinable @inline(__always)
+    public static func isASCIISpace(_ byte: UInt8) -> Bool {
         byte == 0x20 || (byte >= 0x09 && byte <= 0x0D)
-    }
-}
-
-extension String {
-    /// Whether the UTF-8 holds `byte`, read through a pointer for native strings (the UTF-8
-    /// view's iterator is several times slower on the long texts of items).
-    func containsByte(_ byte: UInt8) -> Bool {
-        utf8.withContiguousStorageIfAvailable { $0.contains(byte) } ?? utf8.contains(byte)
     }
 }
