@@ -11,14 +11,39 @@ public enum URLResolver {
     /// base (every link of a feed, every `href` of an item).
     final class BaseCache {
         private var text: String?
-        private var parts: Parts?
+        private var resolved: Base?
 
-        func parts(of base: String) -> Parts? {
+        func base(_ base: String) -> Base? {
             if base != text {
                 text = base
-                parts = Parts(base)
+                resolved = Base(base)
             }
-            return parts
+            return resolved
+        }
+    }
+
+    /// An absolute base URL with what resolving a plain path against it needs.
+    struct Base {
+        var parts: Parts
+        /// The scheme and authority ("https://example.org").
+        var origin: String
+        /// What a relative path is appended to (RFC 3986, 5.2.3): the base path up to its last
+        /// "/", or "/" when there is an authority and no path.
+        var directory: String
+        var directoryHasDotSegment: Bool
+
+        init?(_ text: String) {
+            guard let parts = Parts(text), let scheme = parts.scheme else { return nil }
+            self.parts = parts
+            origin = scheme + ":" + (parts.authority.map { "//" + $0 } ?? "")
+            if parts.authority != nil, parts.path.isEmpty {
+                directory = "/"
+            } else if let slash = parts.path.lastIndex(of: "/") {
+                directory = String(parts.path[...slash])
+            } else {
+                directory = ""
+            }
+            directoryHasDotSegment = URLResolver.hasDotSegment(directory)
         }
     }
 
@@ -29,8 +54,16 @@ public enum URLResolver {
             return reference
         }
         if schemeLength(reference) != nil { return reference }
-        guard let baseParts = cache?.parts(of: base) ?? Parts(base), baseParts.scheme != nil else { return reference }
+        guard let resolvedBase = cache?.base(base) ?? Base(base) else { return reference }
+        let baseParts = resolvedBase.parts
         if reference.isEmpty { return baseParts.withoutFragment }
+        // A path ("/a/b?c#d", "b/c") without dot segments, the common relative link, keeps every
+        // byte: only the base's origin (and directory) go before it. Other references are taken
+        // apart and put together again.
+        if let isRooted = plainPathKind(reference) {
+            if isRooted { return resolvedBase.origin + reference }
+            if !resolvedBase.directoryHasDotSegment { return resolvedBase.origin + resolvedBase.directory + reference }
+        }
         guard let ref = Parts(reference) else { return reference }
         var target = Parts()
         target.scheme = baseParts.scheme
@@ -160,11 +193,26 @@ public enum URLResolver {
         return output.joined()
     }
 
+    /// For a reference without a scheme that is a non-empty path with no dot segment (which
+    /// resolving leaves as it is): whether it starts from the root ("/a", not "//host"); nil for
+    /// any other reference.
+    static func plainPathKind(_ reference: String) -> Bool? {
+        let bytes = reference.utf8
+        guard let first = bytes.first, first != UInt8(ascii: "?"), first != UInt8(ascii: "#") else { return nil }
+        let isRooted = first == UInt8(ascii: "/")
+        if isRooted, bytes.dropFirst().first == UInt8(ascii: "/") { return nil }
+        return hasDotSegment(bytes.prefix { $0 != UInt8(ascii: "?") && $0 != UInt8(ascii: "#") }) ? nil : isRooted
+    }
+
     /// Whether a segment of `path` is `.` or `..`, the only case `removeDotSegments` changes.
     static func hasDotSegment(_ path: String) -> Bool {
+        hasDotSegment(path.utf8)
+    }
+
+    static func hasDotSegment(_ path: some Sequence<UInt8>) -> Bool {
         var atSegmentStart = true
         var dots = 0
-        for byte in path.utf8 {
+        for byte in path {
             if byte == UInt8(ascii: "/") {
                 if atSegmentStart, dots > 0 { return true }
                 atSegmentStart = true

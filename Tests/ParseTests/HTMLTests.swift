@@ -70,9 +70,25 @@ import Testing
         ("?y", "http://a/b/c/d;p?y"), ("g?y", "http://a/b/c/g?y"), ("#s", "http://a/b/c/d;p?q#s"), ("", "http://a/b/c/d;p?q"),
         (".", "http://a/b/c/"), ("..", "http://a/b/"), ("../g", "http://a/b/g"), ("../..", "http://a/"), ("../../../g", "http://a/g"),
         ("https://other/x", "https://other/x"), ("mailto:a@b", "mailto:a@b"),
+        ("g;x", "http://a/b/c/g;x"), ("g;x?y#s", "http://a/b/c/g;x?y#s"), ("g#s", "http://a/b/c/g#s"), (";x", "http://a/b/c/;x"),
+        ("../../../../g", "http://a/g"), ("/./g", "http://a/g"), ("/../g", "http://a/g"), ("g.", "http://a/b/c/g."),
+        (".g", "http://a/b/c/.g"), ("g..", "http://a/b/c/g.."), ("..g", "http://a/b/c/..g"), ("./../g", "http://a/b/g"),
+        ("./g/.", "http://a/b/c/g/"), ("g/./h", "http://a/b/c/g/h"), ("g/../h", "http://a/b/c/h"), ("g;x=1/./y", "http://a/b/c/g;x=1/y"),
+        ("g;x=1/../y", "http://a/b/c/y"), ("g?y/./x", "http://a/b/c/g?y/./x"), ("g?y/../x", "http://a/b/c/g?y/../x"),
+        ("g#s/./x", "http://a/b/c/g#s/./x"), ("g#s/../x", "http://a/b/c/g#s/../x"),
     ])
     func rfc3986Examples(reference: String, expected: String) {
         #expect(URLResolver.resolve(reference, against: "http://a/b/c/d;p?q") == expected)
+    }
+
+    @Test(arguments: [
+        // Plain paths against bases whose own path has dot segments, or no path at all.
+        ("http://a/b/../c/d", "g", "http://a/c/g"), ("http://a/b/./c/d", "g?q", "http://a/b/c/g?q"), ("http://a/b/../c/d", "/g", "http://a/g"),
+        ("http://a", "g", "http://a/g"), ("http://a", "/g#f", "http://a/g#f"), ("HTTP://A/b", "c", "http://A/c"),
+    ])
+    func plainPathsAgainstUnusualBases(base: String, reference: String, expected: String) {
+        #expect(URLResolver.resolve(reference, against: base) == expected)
+        #expect(URLResolver.resolve(reference, against: base, cache: URLResolver.BaseCache()) == expected)
     }
 
     @Test func noBaseLeavesTheReference() {
