@@ -137,7 +137,7 @@ public struct Tagger: Sendable {
                 gathered.append(found)
             }
             let bit = Int(hash % UInt64(Self.firstWordBits))
-            firstWords[bit / 64] |= 1 << UInt64(bit % 64)
+            firstWords[bit / 64] |= 1 &<< UInt64(bit % 64)
         }
         var entryList: [(pattern: Pattern, entry: Int)] = []
         var cueList: [(pattern: Pattern, kind: KnowledgeBase.CueKind, bit: UInt8)] = []
@@ -155,7 +155,7 @@ public struct Tagger: Sendable {
                     secondWords = nil
                     break
                 }
-                secondWords? |= 1 << (second.hash % 64)
+                secondWords? |= 1 &<< (second.hash % 64)
             }
             return Candidates(entries: entries, cues: cues, firstWord: firstWord, secondWords: secondWords)
         }
@@ -231,13 +231,13 @@ public struct Tagger: Sendable {
         while position < words.count {
             let hash = words[position].hash
             let bit = Int(hash % UInt64(Self.firstWordBits))
-            guard firstWords[bit / 64] & (1 << UInt64(bit % 64)) != 0, let slot = index.value(for: hash) else {
+            guard firstWords[bit / 64] & (1 &<< UInt64(bit % 64)) != 0, let slot = index.value(for: hash) else {
                 position += 1
                 continue
             }
             let found = candidates[slot]
             if let secondWords = found.secondWords,
-                position + 1 == words.count || secondWords & (1 << (words[position + 1].hash % 64)) == 0
+                position + 1 == words.count || secondWords & (1 &<< (words[position + 1].hash % 64)) == 0
             {
                 position += 1
                 continue

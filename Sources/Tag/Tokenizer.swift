@@ -74,7 +74,7 @@ struct Words {
         while offset < count {
             var chunk = UnsafeRawPointer(start + offset).loadUnaligned(as: UInt64.self)
             let remaining = count - offset
-            if remaining < 8 { chunk &= (1 << UInt64(remaining * 8)) &- 1 }
+            if remaining < 8 { chunk &= (1 &<< UInt64(remaining &* 8)) &- 1 }
             value = (value ^ UInt64(littleEndian: chunk)) &* 0xBF58_476D_1CE4_E5B9
             value ^= value >> 31
             offset += 8
