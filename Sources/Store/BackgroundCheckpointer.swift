@@ -27,7 +27,9 @@ final class BackgroundCheckpointer: @unchecked Sendable {
     let hardLimitPages: Int32
 
     init(path: String, pagesPerCheckpoint: Int32 = 1000) throws(StoreError) {
-        connection = try Database(path: path)
+        // A truncating checkpoint holds the write lock while it waits for readers: it gives up
+        // soon rather than keep the daemon's next write waiting.
+        connection = try Database(path: path, busyTimeoutMilliseconds: 100)
         self.pagesPerCheckpoint = pagesPerCheckpoint
         hardLimitPages = pagesPerCheckpoint * 8
     }
