@@ -23,19 +23,23 @@ public struct TagCounts: Sendable, Equatable {
 }
 
 extension Store {
+    /// An entry's date (published, else updated, else first seen) in [?1, ?2): the days through
+    /// the `entries_by_day` index (its expression exactly), then the seconds. Integer division
+    /// never decreases as its dividend grows, so the days of the range hold all of its dates.
+    static let datedInRange = """
+        coalesce(published_at, updated_at, first_seen_at) / 86400 BETWEEN ?1 / 86400 AND ?2 / 86400
+        AND coalesce(published_at, updated_at, first_seen_at) >= ?1 AND coalesce(published_at, updated_at, first_seen_at) < ?2
+        """
+
     /// Entries whose date (published, else updated, else first seen) is in [start, end), oldest first.
     public func entries(datedFrom start: Timestamp, to end: Timestamp) throws -> [StoredEntry] {
-        try entries(
-            where: "coalesce(published_at, updated_at, first_seen_at) >= ?1 AND coalesce(published_at, updated_at, first_seen_at) < ?2",
-            [.integer(start.secondsSince1970), .integer(end.secondsSince1970)])
+        try entries(where: Self.datedInRange, [.integer(start.secondsSince1970), .integer(end.secondsSince1970)])
     }
 
     public func tagCounts(datedFrom start: Timestamp, to end: Timestamp) throws -> TagCounts {
         let statement = try database.prepare(
             """
-            SELECT coalesce(tag, 'untagged'), count(*) FROM entries
-            WHERE coalesce(published_at, updated_at, first_seen_at) >= ?1 AND coalesce(published_at, updated_at, first_seen_at) < ?2
-            GROUP BY 1
+            SELECT coalesce(tag, 'untagged'), count(*) FROM entries WHERE \(Self.datedInRange) GROUP BY 1
             """
         ).bind([.integer(start.secondsSince1970), .integer(end.secondsSince1970)])
         var counts = TagCounts()

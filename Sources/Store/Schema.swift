@@ -109,5 +109,13 @@ enum Schema {
             created_at INTEGER NOT NULL
         ) WITHOUT ROWID;
         """,
+        // Entries are found by the day of their date (`Store.datedInRange`), the exact date checked
+        // on the rows found: a fetch's items land at the end of a few days' runs of the index,
+        // where to the second they landed all over it and every commit wrote most of its pages
+        // again (dropping it took 0.2–0.3 s off the fetch benchmark's first cycle).
+        """
+        DROP INDEX entries_by_date;
+        CREATE INDEX entries_by_day ON entries (coalesce(published_at, updated_at, first_seen_at) / 86400);
+        """,
     ]
 }

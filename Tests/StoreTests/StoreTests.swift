@@ -354,3 +354,50 @@ extension Timestamp {
         #expect(try Store(path: path).entries(since: t0).count == 200)
     }
 }
+
+@Suite struct DatedEntriesTests {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("ainews-dated-\(UUID().uuidString).sqlite").path
+    let firstSeen = Timestamp(secondsSince1970: 1_700_000_000)
+
+    func store(published: [Int64?], updated: [Int64?] = []) throws -> Store {
+        let store = try Store(path: path)
+        let feed = try store.addFeed(url: "https://a.example/feed", at: firstSeen)
+        var parsed = ParsedFeed(format: .rss, version: "2.0")
+        parsed.entries = published.enumerated().map { index, seconds in
+            var entry = Entry()
+            entry.id = "item-\(index)"
+            entry.title = "\(index)"
+            entry.published = seconds.map(Timestamp.init(secondsSince1970:))
+            entry.updated = updated.indices.contains(index) ? updated[index].map(Timestamp.init(secondsSince1970:)) : nil
+            return entry
+        }
+        try store.record(FetchOutcome(feedID: feed.id, fetchedAt: firstSeen, status: 200, feed: parsed))
+        return store
+    }
+
+    @Test func aRangeHoldsExactlyItsDates() throws {
+        // Not aligned on days: the index finds days, the seconds decide.
+        let start: Int64 = 1_790_003_600
+        let end = start + 7 * 86_400 + 17
+        let store = try store(
+            published: [start - 1, start, end - 1, end, start + 3 * 86_400, nil, nil], updated: [nil, nil, nil, nil, nil, start + 5, nil])
+        let found = try store.entries(datedFrom: Timestamp(secondsSince1970: start), to: Timestamp(secondsSince1970: end))
+        #expect(Set(found.compactMap(\.entry.title)) == ["1", "2", "4", "5"])
+        #expect(try store.tagCounts(datedFrom: Timestamp(secondsSince1970: start), to: Timestamp(secondsSince1970: end)).total == 4)
+    }
+
+    @Test func datesBeforeNineteenSeventyToo() throws {
+        let store = try store(published: [-90_001, -90_000, -1, 0, 89_999, 90_000])
+        let found = try store.entries(datedFrom: Timestamp(secondsSince1970: -90_000), to: Timestamp(secondsSince1970: 90_000))
+        #expect(Set(found.compactMap(\.entry.title)) == ["1", "2", "3", "4"])
+    }
+
+    @Test func theRangeIsReadThroughTheDayIndex() throws {
+        let store = try store(published: [])
+        let plan = try store.database.prepare("EXPLAIN QUERY PLAN SELECT id FROM entries WHERE \(Store.datedInRange)")
+            .bind([.integer(1_790_000_000), .integer(1_790_604_800)])
+        var details: [String] = []
+        while try plan.next() { details.append(plan.text(3) ?? "") }
+        #expect(details.contains { $0.contains("USING INDEX entries_by_day") }, "\(details)")
+    }
+}
