@@ -121,9 +121,6 @@ public final class Store {
         if checkpointsInBackground {
             let checkpointer = try BackgroundCheckpointer(path: path, pagesPerCheckpoint: pagesPerCheckpoint)
             checkpointer.attach(to: database)
-            // A burst can grow the log to the checkpointer's hard limit; once it starts again
-            // from its beginning, the file is cut back to this.
-            try database.execute("PRAGMA journal_size_limit = \(Int(pagesPerCheckpoint) * 2 * Database.pageSize)")
             self.checkpointer = checkpointer
         }
     }
