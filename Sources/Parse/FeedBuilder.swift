@@ -739,12 +739,12 @@ final class FeedBuilder {
         for (attributeName, value) in pairs {
             captureBuffer.append(UInt8(ascii: " "))
             captureBuffer.append(contentsOf: attributeName.utf8)
-            captureBuffer.append(contentsOf: "=\"".utf8)
+            captureBuffer.append(literal: "=\"")
             HTMLEscaping.appendEscapedAttribute(value, to: &captureBuffer)
             captureBuffer.append(UInt8(ascii: "\""))
         }
         if elementName.isVoid {
-            captureBuffer.append(contentsOf: " />".utf8)
+            captureBuffer.append(literal: " />")
         } else {
             captureBuffer.append(UInt8(ascii: ">"))
         }
@@ -756,7 +756,7 @@ final class FeedBuilder {
             return
         }
         guard !elementName.isVoid else { return }
-        captureBuffer.append(contentsOf: "</".utf8)
+        captureBuffer.append(literal: "</")
         captureBuffer.append(contentsOf: elementName.written.utf8)
         captureBuffer.append(UInt8(ascii: ">"))
     }

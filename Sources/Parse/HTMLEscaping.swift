@@ -27,10 +27,10 @@ enum HTMLEscaping {
             if special > index { output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[index..<special])) }
             guard special < bytes.count else { return }
             switch bytes[special] {
-            case UInt8(ascii: "&"): output.append(contentsOf: "&amp;".utf8)
-            case UInt8(ascii: "<"): output.append(contentsOf: "&lt;".utf8)
-            case UInt8(ascii: ">"): output.append(contentsOf: "&gt;".utf8)
-            default: output.append(contentsOf: "&quot;".utf8)
+            case UInt8(ascii: "&"): output.append(literal: "&amp;")
+            case UInt8(ascii: "<"): output.append(literal: "&lt;")
+            case UInt8(ascii: ">"): output.append(literal: "&gt;")
+            default: output.append(literal: "&quot;")
             }
             index = special + 1
         }

@@ -108,7 +108,7 @@ public enum HTMLSanitizer {
             index = isReference ? end + 1 : start + 1
             guard skipping == nil else { return }
             guard isReference else {
-                output.append(contentsOf: "&amp;".utf8)
+                output.append(literal: "&amp;")
                 return
             }
             if isNumeric {
@@ -122,7 +122,7 @@ public enum HTMLSanitizer {
                     output.append(contentsOf: "&#x\(String(XMLRepair.fixedCodePoint(value), radix: 16));".utf8)
                     return
                 }
-                output.append(contentsOf: isHex ? "&#x".utf8 : "&#".utf8)
+                output.append(literal: isHex ? "&#x" : "&#")
                 output.append(contentsOf: UnsafeBufferPointer(rebasing: input[digitsStart...end]))
                 return
             }
@@ -133,7 +133,7 @@ public enum HTMLSanitizer {
         mutating func readMarkup() {
             let count = input.count
             guard index + 1 < count else {
-                if skipping == nil { output.append(contentsOf: "&lt;".utf8) }
+                if skipping == nil { output.append(literal: "&lt;") }
                 index += 1
                 return
             }
@@ -148,7 +148,7 @@ public enum HTMLSanitizer {
             let isEnd = next == UInt8(ascii: "/")
             let nameStart = index + (isEnd ? 2 : 1)
             guard nameStart < count, isLetter(input[nameStart]), let tag = readTag(nameStart: nameStart) else {
-                if skipping == nil { output.append(contentsOf: "&lt;".utf8) }
+                if skipping == nil { output.append(literal: "&lt;") }
                 index += 1
                 return
             }
@@ -177,7 +177,7 @@ public enum HTMLSanitizer {
             let isVoid = voidElements.contains(name)
             if isEnd {
                 if !isVoid {
-                    output.append(contentsOf: "</".utf8)
+                    output.append(literal: "</")
                     appendLowercased(nameBytes)
                     output.append(UInt8(ascii: ">"))
                 }
@@ -186,7 +186,7 @@ public enum HTMLSanitizer {
             output.append(UInt8(ascii: "<"))
             appendLowercased(nameBytes)
             writeAttributes()
-            output.append(contentsOf: isVoid || tag.isSelfClosing ? " />".utf8 : ">".utf8)
+            output.append(literal: isVoid || tag.isSelfClosing ? " />" : ">")
         }
 
         struct AttributeRange {
@@ -286,7 +286,7 @@ public enum HTMLSanitizer {
                 if key == Self.style, containsIgnoringCase(valueRange, "expression(") || containsIgnoringCase(valueRange, "javascript:") { continue }
                 output.append(UInt8(ascii: " "))
                 appendLowercased(nameBytes)
-                output.append(contentsOf: "=\"".utf8)
+                output.append(literal: "=\"")
                 let raw = UnsafeBufferPointer(rebasing: input[valueRange])
                 if isURL, !isAbsoluteHTTP(valueRange), base != nil {
                     let value = HTMLEntities.decodeAttribute(String(decoding: raw, as: UTF8.self))
@@ -328,23 +328,33 @@ public enum HTMLSanitizer {
 
         /// `javascript:` or `vbscript:` after any whitespace, in any case, with whitespace inside.
         func hasScriptScheme(_ range: Range<Int>) -> Bool {
-            var letters: [UInt8] = []
+            let javascript: StaticString = "javascript"
+            let vbscript: StaticString = "vbscript"
+            var count = 0
+            var mayBeJavaScript = true
+            var mayBeVBScript = true
             for position in range {
                 let byte = input[position]
                 if isSpace(byte) || byte < 0x20 { continue }
                 if byte == UInt8(ascii: ":") { break }
-                letters.append(lowerASCII(byte))
-                if letters.count > 10 { return false }
+                let lower = lowerASCII(byte)
+                mayBeJavaScript = mayBeJavaScript && count < javascript.utf8CodeUnitCount && javascript.utf8Start[count] == lower
+                mayBeVBScript = mayBeVBScript && count < vbscript.utf8CodeUnitCount && vbscript.utf8Start[count] == lower
+                guard mayBeJavaScript || mayBeVBScript else { return false }
+                count += 1
             }
-            return letters.elementsEqual("javascript".utf8) || letters.elementsEqual("vbscript".utf8)
+            return (mayBeJavaScript && count == javascript.utf8CodeUnitCount) || (mayBeVBScript && count == vbscript.utf8CodeUnitCount)
         }
 
         func isAbsoluteHTTP(_ range: Range<Int>) -> Bool {
-            for prefix in ["http://", "https://"] {
-                let bytes = Array(prefix.utf8)
-                if range.count >= bytes.count, zip(input[range], bytes).allSatisfy({ lowerASCII($0) == $1 }) { return true }
-            }
-            return false
+            hasPrefixIgnoringCase(range, "http://") || hasPrefixIgnoringCase(range, "https://")
+        }
+
+        func hasPrefixIgnoringCase(_ range: Range<Int>, _ prefix: StaticString) -> Bool {
+            let length = prefix.utf8CodeUnitCount
+            guard range.count >= length else { return false }
+            for offset in 0..<length where lowerASCII(input[range.lowerBound + offset]) != prefix.utf8Start[offset] { return false }
+            return true
         }
 
         func containsIgnoringCase(_ range: Range<Int>, _ needle: StaticString) -> Bool {

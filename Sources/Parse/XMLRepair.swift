@@ -108,7 +108,7 @@ struct XMLRepair {
                             problems.append("']]>' outside a CDATA section; read as text")
                             reportedStrayCDATAEnd = true
                         }
-                        output.append(contentsOf: "]]&gt;".utf8)
+                        output.append(literal: "]]&gt;")
                         index += 3
                     } else {
                         output.append(byte)
@@ -133,19 +133,19 @@ struct XMLRepair {
                     if count - index < 9, hold(from: index) { return }
                     if Self.matches(input, at: index, "<!--") {
                         state = .comment
-                        output.append(contentsOf: "<!--".utf8)
+                        output.append(literal: "<!--")
                         index += 4
                         continue
                     }
                     if Self.matches(input, at: index, "<![CDATA[") {
                         state = .cdata
-                        output.append(contentsOf: "<![CDATA[".utf8)
+                        output.append(literal: "<![CDATA[")
                         index += 9
                         continue
                     }
                     if Self.matches(input, at: index, "<?") {
                         state = .processingInstruction
-                        output.append(contentsOf: "<?".utf8)
+                        output.append(literal: "<?")
                         index += 2
                         continue
                     }
@@ -266,7 +266,7 @@ struct XMLRepair {
                 return index + 1 - start
             }
             noteBareAmpersand()
-            output.append(contentsOf: "&amp;".utf8)
+            output.append(literal: "&amp;")
             return 1
         }
         while index < count, index - start < maxNameLength, Self.isNameByte(input[index]) { index += 1 }
@@ -274,7 +274,7 @@ struct XMLRepair {
         let name = String(decoding: input[(start + 1)..<index], as: UTF8.self)
         guard !name.isEmpty, index < count, input[index] == UInt8(ascii: ";") else {
             noteBareAmpersand()
-            output.append(contentsOf: "&amp;".utf8)
+            output.append(literal: "&amp;")
             return 1
         }
         let consumed = index + 1 - start
@@ -294,14 +294,14 @@ struct XMLRepair {
                 }
             } else if let reason = refusedEntities[name] {
                 noteEntity(name, "entity &\(name); \(reason); kept as text")
-                output.append(contentsOf: "&amp;".utf8)
+                output.append(literal: "&amp;")
                 output.append(contentsOf: input[(start + 1)..<(start + consumed)])
             } else if let codePoint = Self.htmlEntity(name) {
                 noteEntity(name, "undefined entity &\(name); read as the HTML entity")
                 appendCharacterReference(codePoint, into: &output)
             } else {
                 noteEntity(name, "undefined entity &\(name); kept as text")
-                output.append(contentsOf: "&amp;".utf8)
+                output.append(literal: "&amp;")
                 output.append(contentsOf: input[(start + 1)..<(start + consumed)])
             }
         }
@@ -329,7 +329,7 @@ struct XMLRepair {
     }
 
     private func appendCharacterReference(_ codePoint: UInt32, into output: inout [UInt8]) {
-        output.append(contentsOf: "&#".utf8)
+        output.append(literal: "&#")
         output.append(contentsOf: String(codePoint).utf8)
         output.append(UInt8(ascii: ";"))
     }
