@@ -30,10 +30,12 @@ final class FeedBuilder {
     private var entryGuidIsPermalink = false
     private var entryGuid: String?
     private var stack: [Frame] = []
+    private var scopes: [InheritedScope]
     private var capture: Capture?
-    /// The `xml:base` and `xml:lang` in effect where the capture started.
-    private var captureBase: String?
-    private var captureLanguage: String?
+    /// The `xml:base` and `xml:lang` in effect where the capture started (`scopes`).
+    private var captureInherited: Int32 = 0
+    private var captureBase: String? { scopes[Int(captureInherited)].base }
+    private var captureLanguage: String? { scopes[Int(captureInherited)].language }
     /// The text and markup of the capture being read; one buffer reused for every value.
     private var captureBuffer: [UInt8] = []
     /// Whether the capture holds markup (or XHTML), so its text arrives escaped.
@@ -56,6 +58,7 @@ final class FeedBuilder {
     init(documentBase: String?, maxDepth: Int) {
         self.documentBase = documentBase
         self.maxDepth = maxDepth
+        scopes = [InheritedScope(base: documentBase, language: nil)]
     }
 
     // MARK: - Frames and captures
@@ -159,8 +162,16 @@ final class FeedBuilder {
     /// Where a value ends up: the feed, the current entry, or a part of either.
     enum Scope { case feed, entry, source }
 
+    /// An open element: plain data, so that pushing and popping one per tag touches no strings.
     struct Frame {
         var context: Context
+        /// Its `xml:base` and `xml:lang`: an index into `scopes`.
+        var inherited: Int32
+    }
+
+    /// The `xml:base` and `xml:lang` in effect, one per element that changes either (and the
+    /// document's own at index 0); a stack alongside the open elements.
+    struct InheritedScope {
         var base: String?
         var language: String?
     }
@@ -245,8 +256,7 @@ final class FeedBuilder {
     /// Whether the root element has been seen.
     var hasRoot: Bool { format != nil || rejection != nil || !stack.isEmpty }
 
-    private var inheritedBase: String? { stack.last?.base ?? documentBase }
-    private var inheritedLanguage: String? { stack.last?.language }
+    private func base(of inherited: Int32) -> String? { scopes[Int(inherited)].base }
 
     // MARK: - Events
 
@@ -260,13 +270,19 @@ final class FeedBuilder {
         }
         let name = elementName.name
         let element = elementName.element
-        var base = inheritedBase
-        var language = inheritedLanguage
+        let parentScope = stack.last?.inherited ?? 0
+        var inherited = parentScope
         for index in 0..<attributes.count {
-            if attributes.isXML("base", at: index) {
-                base = resolve(attributes.value(at: index), against: base)
-            } else if attributes.isXML("lang", at: index) {
-                language = attributes.value(at: index).trimmed().replacingAll("_", with: "-")
+            let isBase = attributes.isXML("base", at: index)
+            guard isBase || attributes.isXML("lang", at: index) else { continue }
+            if inherited == parentScope {
+                scopes.append(scopes[Int(parentScope)])
+                inherited = Int32(scopes.count - 1)
+            }
+            if isBase {
+                scopes[Int(inherited)].base = resolve(attributes.value(at: index), against: scopes[Int(inherited)].base)
+            } else {
+                scopes[Int(inherited)].language = attributes.value(at: index).trimmed().replacingAll("_", with: "-")
             }
         }
         if isInEntry, element == .item || element == .atomEntry, !(capture?.sawMarkup ?? false) || capture?.type == .text {
@@ -278,23 +294,29 @@ final class FeedBuilder {
             }
             endEntry()
             startEntry(attributes: attributes)
-            stack.append(Frame(context: .item, base: base, language: language))
+            stack.append(Frame(context: .item, inherited: inherited))
             return
         }
         if capture != nil {
             appendMarkupStart(elementName, attributes: attributes, namespaces: namespaces)
-            stack.append(Frame(context: .ignored, base: base, language: language))
+            stack.append(Frame(context: .ignored, inherited: inherited))
             return
         }
         if stack.isEmpty, namespaces.contains(where: { $0.1.lowercased() == Namespaces.rss090 }) {
             declaresRSS090 = true
         }
-        let context = open(name: name, element: element, attributes: attributes, namespaceURI: elementName.uri, base: base, language: language)
-        stack.append(Frame(context: context, base: base, language: language))
+        let context = open(name: name, element: element, attributes: attributes, namespaceURI: elementName.uri, inherited: inherited)
+        stack.append(Frame(context: context, inherited: inherited))
     }
 
     func endElement(_ elementName: ElementName) {
         guard let frame = stack.popLast() else { return }
+        defer {
+            // The scope this element opened ends with it, after its value is finished.
+            if frame.inherited != 0, frame.inherited != stack.last?.inherited ?? 0, Int(frame.inherited) == scopes.count - 1 {
+                scopes.removeLast()
+            }
+        }
         if let current = capture {
             if stack.count == current.depth {
                 capture = nil
@@ -318,8 +340,7 @@ final class FeedBuilder {
 
     // MARK: - Opening elements
 
-    private func open(name: String, element: Element?, attributes: AttributeList, namespaceURI: String?, base: String?, language: String?) -> Context
-    {
+    private func open(name: String, element: Element?, attributes: AttributeList, namespaceURI: String?, inherited: Int32) -> Context {
         let parent = stack.last?.context ?? .document
         switch parent {
         case .document:
@@ -334,35 +355,35 @@ final class FeedBuilder {
             default: return .ignored
             }
         case .channel:
-            return openInChannel(name: name, element: element, attributes: attributes, base: base, language: language)
+            return openInChannel(name: name, element: element, attributes: attributes, inherited: inherited)
         case .item:
-            return openInItem(name: name, element: element, attributes: attributes, base: base, language: language)
+            return openInItem(name: name, element: element, attributes: attributes, inherited: inherited)
         case .image:
             switch element {
-            case .url: beginCapture(.imageURL, scope: .feed, type: .text, base: base, language: language)
-            case .title: beginCapture(.imageTitle, scope: .feed, type: .text, base: base, language: language)
-            case .link: beginCapture(.imageLink, scope: .feed, type: .text, base: base, language: language)
+            case .url: beginCapture(.imageURL, scope: .feed, type: .text, inherited: inherited)
+            case .title: beginCapture(.imageTitle, scope: .feed, type: .text, inherited: inherited)
+            case .link: beginCapture(.imageLink, scope: .feed, type: .text, inherited: inherited)
             default: break
             }
             return .ignored
         case .person(let scope):
             switch element {
-            case .atomName: beginCapture(.personName, scope: scope, type: .text, base: base, language: language)
-            case .atomEmail: beginCapture(.personEmail, scope: scope, type: .text, base: base, language: language)
-            case .atomUri, .atomUrl: beginCapture(.personURI, scope: scope, type: .text, base: base, language: language)
+            case .atomName: beginCapture(.personName, scope: scope, type: .text, inherited: inherited)
+            case .atomEmail: beginCapture(.personEmail, scope: scope, type: .text, inherited: inherited)
+            case .atomUri, .atomUrl: beginCapture(.personURI, scope: scope, type: .text, inherited: inherited)
             default: break
             }
             return .ignored
         case .atomSource:
             switch element {
-            case .atomTitle: beginTextConstruct(.sourceTitle, scope: .source, attributes: attributes, base: base, language: language)
-            case .atomLink: addAtomLink(attributes, scope: .source, base: base)
+            case .atomTitle: beginTextConstruct(.sourceTitle, scope: .source, attributes: attributes, inherited: inherited)
+            case .atomLink: addAtomLink(attributes, scope: .source, inherited: inherited)
             default: break
             }
             return .ignored
         case .itunesCategory(let scope):
             if element == .itunesCategory {
-                return openCategory(name: name, element: element, attributes: attributes, scope: scope, base: base, language: language)
+                return openCategory(name: name, element: element, attributes: attributes, scope: scope, inherited: inherited)
             }
             return .ignored
         case .ignored:
@@ -412,8 +433,8 @@ final class FeedBuilder {
         }
     }
 
-    private func openInChannel(name: String, element: Element?, attributes: AttributeList, base: String?, language: String?) -> Context {
-        if let context = openShared(name: name, element: element, attributes: attributes, scope: .feed, base: base, language: language) {
+    private func openInChannel(name: String, element: Element?, attributes: AttributeList, inherited: Int32) -> Context {
+        if let context = openShared(name: name, element: element, attributes: attributes, scope: .feed, inherited: inherited) {
             return context
         }
         switch element {
@@ -425,65 +446,65 @@ final class FeedBuilder {
         case .textinput:
             return .ignored
         case .title, .atomTitle, .dcTitle:
-            beginTextConstruct(.title, scope: .feed, attributes: attributes, base: base, language: language, priority: element == .dcTitle ? 1 : 0)
+            beginTextConstruct(.title, scope: .feed, attributes: attributes, inherited: inherited, priority: element == .dcTitle ? 1 : 0)
         case .description, .atomSubtitle, .atomTagline:
-            beginTextConstruct(.subtitle, scope: .feed, attributes: attributes, base: base, language: language, priority: 0)
+            beginTextConstruct(.subtitle, scope: .feed, attributes: attributes, inherited: inherited, priority: 0)
         case .itunesSubtitle, .dcDescription, .itunesSummary:
-            beginCapture(.subtitle, scope: .feed, type: .text, base: base, language: language, priority: 1)
+            beginCapture(.subtitle, scope: .feed, type: .text, inherited: inherited, priority: 1)
         case .language, .dcLanguage:
-            beginCapture(.language, scope: .feed, type: .text, base: base, language: language)
+            beginCapture(.language, scope: .feed, type: .text, inherited: inherited)
         case .copyright, .atomRights, .atomCopyright, .dcRights:
-            beginTextConstruct(.rights, scope: .feed, attributes: attributes, base: base, language: language, priority: element == .dcRights ? 1 : 0)
+            beginTextConstruct(.rights, scope: .feed, attributes: attributes, inherited: inherited, priority: element == .dcRights ? 1 : 0)
         case .generator, .atomGenerator:
-            beginCapture(.generator, scope: .feed, type: .text, base: base, language: language)
+            beginCapture(.generator, scope: .feed, type: .text, inherited: inherited)
         case .adminGeneratoragent:
             if let resource = attributes["rdf:resource"], feed.generator == nil {
                 feed.generator = resource
             }
         case .atomLogo:
-            beginCapture(.logo, scope: .feed, type: .text, base: base, language: language, priority: 0)
+            beginCapture(.logo, scope: .feed, type: .text, inherited: inherited, priority: 0)
         case .atomIcon:
-            beginCapture(.logo, scope: .feed, type: .text, base: base, language: language, priority: 1)
+            beginCapture(.logo, scope: .feed, type: .text, inherited: inherited, priority: 1)
         case .itunesImage:
             if let href = attributes["href"], feed.image?.url == nil {
-                feed.image = Image(url: resolve(href.trimmed(), against: base))
+                feed.image = Image(url: resolve(href.trimmed(), against: base(of: inherited)))
             }
         case .ttl:
-            beginCapture(.ttl, scope: .feed, type: .text, base: base, language: language)
+            beginCapture(.ttl, scope: .feed, type: .text, inherited: inherited)
         default:
             return .ignored
         }
         return .ignored
     }
 
-    private func openInItem(name: String, element: Element?, attributes: AttributeList, base: String?, language: String?) -> Context {
-        if let context = openShared(name: name, element: element, attributes: attributes, scope: .entry, base: base, language: language) {
+    private func openInItem(name: String, element: Element?, attributes: AttributeList, inherited: Int32) -> Context {
+        if let context = openShared(name: name, element: element, attributes: attributes, scope: .entry, inherited: inherited) {
             return context
         }
         switch element {
         case .title, .atomTitle, .dcTitle:
-            beginTextConstruct(.title, scope: .entry, attributes: attributes, base: base, language: language, priority: element == .dcTitle ? 1 : 0)
+            beginTextConstruct(.title, scope: .entry, attributes: attributes, inherited: inherited, priority: element == .dcTitle ? 1 : 0)
         case .description, .atomSummary:
-            beginTextConstruct(.summary, scope: .entry, attributes: attributes, base: base, language: language, priority: 0)
+            beginTextConstruct(.summary, scope: .entry, attributes: attributes, inherited: inherited, priority: 0)
         case .dcDescription, .itunesSummary, .itunesSubtitle:
-            beginTextConstruct(.summary, scope: .entry, attributes: attributes, base: base, language: language, priority: 1)
+            beginTextConstruct(.summary, scope: .entry, attributes: attributes, inherited: inherited, priority: 1)
         case .contentEncoded, .atomContent, .xhtmlBody, .xhtmlDiv, .fullitem:
-            beginContent(name: name, element: element, attributes: attributes, base: base, language: language)
+            beginContent(name: name, element: element, attributes: attributes, inherited: inherited)
         case .guid:
             let permalink = attributes["ispermalink"]?.trimmed().lowercased()
             entryGuidIsPermalink = permalink != "false"
-            beginCapture(.guid, scope: .entry, type: .text, base: base, language: language)
+            beginCapture(.guid, scope: .entry, type: .text, inherited: inherited)
         case .mediaTitle:
-            beginTextConstruct(.title, scope: .entry, attributes: attributes, base: base, language: language, priority: 2)
+            beginTextConstruct(.title, scope: .entry, attributes: attributes, inherited: inherited, priority: 2)
         case .enclosure:
-            addEnclosure(attributes, base: base)
+            addEnclosure(attributes, inherited: inherited)
         case .comments:
-            beginCapture(.comments, scope: .entry, type: .text, base: base, language: language)
+            beginCapture(.comments, scope: .entry, type: .text, inherited: inherited)
         case .source:
             if let url = attributes["url"] {
-                entry.source = Source(title: entry.source?.title, link: resolve(url.trimmed(), against: base))
+                entry.source = Source(title: entry.source?.title, link: resolve(url.trimmed(), against: base(of: inherited)))
             }
-            beginCapture(.sourceTitle, scope: .source, type: .text, base: base, language: language)
+            beginCapture(.sourceTitle, scope: .source, type: .text, inherited: inherited)
         case .atomSource:
             return .atomSource
         default:
@@ -495,47 +516,47 @@ final class FeedBuilder {
     /// Elements that read the same in a channel and in an item: links, ids, dates, authors,
     /// categories.
     /// Returns nil for any other element.
-    private func openShared(name: String, element: Element?, attributes: AttributeList, scope: Scope, base: String?, language: String?) -> Context? {
+    private func openShared(name: String, element: Element?, attributes: AttributeList, scope: Scope, inherited: Int32) -> Context? {
         switch element {
         case .pubdate, .atomPublished, .atomIssued:
-            beginCapture(.published, scope: scope, type: .text, base: base, language: language, priority: 0)
+            beginCapture(.published, scope: scope, type: .text, inherited: inherited, priority: 0)
         case .dcDate, .dctermsIssued, .dctermsCreated, .atomCreated:
-            beginCapture(.published, scope: scope, type: .text, base: base, language: language, priority: 1)
+            beginCapture(.published, scope: scope, type: .text, inherited: inherited, priority: 1)
         case .lastbuilddate, .atomUpdated, .atomModified, .dctermsModified:
-            beginCapture(.updated, scope: scope, type: .text, base: base, language: language)
+            beginCapture(.updated, scope: scope, type: .text, inherited: inherited)
         case .managingeditor, .author:
-            beginCapture(.author, scope: scope, type: .text, base: base, language: language, priority: 0)
+            beginCapture(.author, scope: scope, type: .text, inherited: inherited, priority: 0)
         case .dcCreator, .dcAuthor:
-            beginCapture(.author, scope: scope, type: .text, base: base, language: language, priority: 1)
+            beginCapture(.author, scope: scope, type: .text, inherited: inherited, priority: 1)
         case .itunesAuthor:
-            beginCapture(.author, scope: scope, type: .text, base: base, language: language, priority: 2)
+            beginCapture(.author, scope: scope, type: .text, inherited: inherited, priority: 2)
         case .atomAuthor:
             person = Person()
             return .person(scope)
         case .category, .dcSubject, .atomCategory, .itunesCategory, .mediaCategory:
-            return openCategory(name: name, element: element, attributes: attributes, scope: scope, base: base, language: language)
+            return openCategory(name: name, element: element, attributes: attributes, scope: scope, inherited: inherited)
         case .itunesKeywords, .mediaKeywords:
-            beginCapture(.keywords, scope: scope, type: .text, base: base, language: language)
+            beginCapture(.keywords, scope: scope, type: .text, inherited: inherited)
         case .link:
             // RSS's <link> holds the URL as text; a few feeds give it as an attribute.
             if let href = attributes["href"] {
-                addAtomLink(attributes, scope: scope, base: base)
-                let url = resolve(href.trimmed(), against: base)
+                addAtomLink(attributes, scope: scope, inherited: inherited)
+                let url = resolve(href.trimmed(), against: base(of: inherited))
                 if scope == .feed { feed.link = url } else { entry.link = url }
             } else {
-                beginCapture(.link, scope: scope, type: .text, base: base, language: language)
+                beginCapture(.link, scope: scope, type: .text, inherited: inherited)
             }
         case .atomLink:
-            addAtomLink(attributes, scope: scope, base: base)
+            addAtomLink(attributes, scope: scope, inherited: inherited)
         case .atomId:
-            beginCapture(.id, scope: scope, type: .text, base: base, language: language)
+            beginCapture(.id, scope: scope, type: .text, inherited: inherited)
         default:
             return nil
         }
         return .ignored
     }
 
-    private func openCategory(name: String, element: Element?, attributes: AttributeList, scope: Scope, base: String?, language: String?) -> Context {
+    private func openCategory(name: String, element: Element?, attributes: AttributeList, scope: Scope, inherited: Int32) -> Context {
         switch element {
         case .atomCategory:
             let term = attributes["term"]
@@ -545,7 +566,7 @@ final class FeedBuilder {
                 appendCategory(Category(term: term, scheme: scheme?.nilIfEmpty, label: label), scope: scope)
             } else {
                 // Atom 0.3 and mislabelled feeds put the term in the text.
-                beginCapture(.category, scope: scope, type: .text, base: base, language: language)
+                beginCapture(.category, scope: scope, type: .text, inherited: inherited)
                 captureExtras.scheme = scheme
             }
         case .itunesCategory:
@@ -554,7 +575,7 @@ final class FeedBuilder {
             }
             return .itunesCategory(scope)
         default:
-            beginCapture(.category, scope: scope, type: .text, base: base, language: language)
+            beginCapture(.category, scope: scope, type: .text, inherited: inherited)
             if let domain = (attributes["domain"] ?? attributes["scheme"]) {
                 captureExtras.scheme = domain
             } else if element == .mediaCategory {
@@ -578,15 +599,15 @@ final class FeedBuilder {
         }
     }
 
-    private func addAtomLink(_ attributes: AttributeList, scope: Scope, base: String?) {
+    private func addAtomLink(_ attributes: AttributeList, scope: Scope, inherited: Int32) {
         let values = LinkAttributes(attributes)
         guard let rawHref = values.href else {
             // Some feeds put the URL in the text: read it, then add the link.
-            beginCapture(.atomLink, scope: scope, type: .text, base: base, language: nil)
+            beginCapture(.atomLink, scope: scope, type: .text, inherited: inherited)
             captureExtras.linkAttributes = values
             return
         }
-        addAtomLink(values, href: rawHref, scope: scope, base: base)
+        addAtomLink(values, href: rawHref, scope: scope, base: base(of: inherited))
     }
 
     private func addAtomLink(_ values: LinkAttributes, href rawHref: String, scope: Scope, base: String?) {
@@ -613,11 +634,11 @@ final class FeedBuilder {
         }
     }
 
-    private func addEnclosure(_ attributes: AttributeList, base: String?) {
+    private func addEnclosure(_ attributes: AttributeList, inherited: Int32) {
         guard let url = attributes["url"]?.trimmed(), !url.isEmpty else { return }
         let type = attributes["type"]?.trimmed().nilIfEmpty
         let length = attributes["length"].flatMap { Int($0.trimmed()) }
-        entry.enclosures.appendElement(Enclosure(url: resolve(url, against: base), type: type, length: length))
+        entry.enclosures.appendElement(Enclosure(url: resolve(url, against: base(of: inherited)), type: type, length: length))
     }
 
     private func resolve(_ reference: String, against base: String?) -> String {
@@ -626,10 +647,9 @@ final class FeedBuilder {
 
     // MARK: - Captures
 
-    private func startCapture(_ newCapture: Capture, base: String?, language: String?) {
+    private func startCapture(_ newCapture: Capture, inherited: Int32) {
         capture = newCapture
-        captureBase = base
-        captureLanguage = language
+        captureInherited = inherited
         // `finish` leaves the buffer empty, so it is nearly always empty here already.
         if !captureBuffer.isEmpty { captureBuffer.removeAll(keepingCapacity: true) }
         capturesMarkup = newCapture.sawMarkup || newCapture.xhtmlWrapperDepth != nil
@@ -639,17 +659,17 @@ final class FeedBuilder {
         }
     }
 
-    private func beginCapture(_ field: Field, scope: Scope, type: TextType, base: String?, language: String?, priority: Int = 0) {
+    private func beginCapture(_ field: Field, scope: Scope, type: TextType, inherited: Int32, priority: Int = 0) {
         if priorities[PriorityKey(field: field, scope: scope).index] < priority {
             return
         }
-        startCapture(Capture(field: field, scope: scope, depth: stack.count, type: type), base: base, language: language)
+        startCapture(Capture(field: field, scope: scope, depth: stack.count, type: type), inherited: inherited)
         capture?.priority = priority
     }
 
     /// Starts a text construct: Atom's `type`/`mode` attributes decide how to read it; RSS text
     /// is HTML in descriptions and guessed elsewhere.
-    private func beginTextConstruct(_ field: Field, scope: Scope, attributes: AttributeList, base: String?, language: String?, priority: Int = 0) {
+    private func beginTextConstruct(_ field: Field, scope: Scope, attributes: AttributeList, inherited: Int32, priority: Int = 0) {
         let typeAttribute = attributes["type"]?.trimmed().lowercased()
         let mode = attributes["mode"]?.trimmed().lowercased()
         var type: TextType
@@ -667,29 +687,29 @@ final class FeedBuilder {
             type = .text
             guesses = true
         }
-        beginCapture(field, scope: scope, type: type, base: base, language: language, priority: priority)
+        beginCapture(field, scope: scope, type: type, inherited: inherited, priority: priority)
         guard capture != nil else { return }
         capture?.isBase64 = isBase64
         capture?.guessesHTML = guesses
     }
 
-    private func beginContent(name: String, element: Element?, attributes: AttributeList, base: String?, language: String?) {
+    private func beginContent(name: String, element: Element?, attributes: AttributeList, inherited: Int32) {
         if name == "atom:content" {
             let typeAttribute = attributes["type"]?.trimmed().lowercased()
             let mode = attributes["mode"]?.trimmed().lowercased()
             var type = Self.textType(typeAttribute)
             if isAtom03, mode == "xml", type == .text { type = .html }
-            startCapture(Capture(field: .content, scope: .entry, depth: stack.count, type: type), base: base, language: language)
+            startCapture(Capture(field: .content, scope: .entry, depth: stack.count, type: type), inherited: inherited)
             capture?.isBase64 = mode == "base64" || Self.isBinary(typeAttribute)
             if let src = attributes["src"] {
-                captureExtras.source = resolve(src.trimmed(), against: base)
+                captureExtras.source = resolve(src.trimmed(), against: base(of: inherited))
             }
         } else if name == "xhtml:body" || name == "xhtml:div" {
-            startCapture(Capture(field: .content, scope: .entry, depth: stack.count, type: .xhtml), base: base, language: language)
+            startCapture(Capture(field: .content, scope: .entry, depth: stack.count, type: .xhtml), inherited: inherited)
             capture?.sawMarkup = true
             capturesMarkup = true
         } else {
-            startCapture(Capture(field: .content, scope: .entry, depth: stack.count, type: .html), base: base, language: language)
+            startCapture(Capture(field: .content, scope: .entry, depth: stack.count, type: .html), inherited: inherited)
         }
     }
 

@@ -154,3 +154,23 @@ import Testing
         }
     }
 }
+
+@Suite struct InheritedBaseAndLanguageTests {
+    @Test func eachElementSeesTheBaseAndLanguageOfItsAncestorsOnly() throws {
+        let xml = """
+            <feed xmlns="http://www.w3.org/2005/Atom" xml:base="https://a.example/root/" xml:lang="en"><title>T</title>
+            <entry xml:base="e1/"><id>1</id><link href="x"/>
+              <content type="html" xml:lang="fr" xml:base="c/">&lt;a href="y"&gt;y&lt;/a&gt;</content></entry>
+            <entry><id>2</id><link href="x"/><content type="html">&lt;a href="y"&gt;y&lt;/a&gt;</content></entry>
+            <entry xml:lang="de"><id>3</id><link xml:base="/l/" href="x"/>
+              <content type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml"><a xml:base="deep/" href="z">z</a> <a href="w">w</a></div></content></entry>
+            </feed>
+            """
+        let entries = try FeedParser().parse(Array(xml.utf8)).entries
+        #expect(entries.map(\.link) == ["https://a.example/root/e1/x", "https://a.example/root/x", "https://a.example/l/x"])
+        #expect(entries.map { $0.content?.first?.base } == ["https://a.example/root/e1/c/", "https://a.example/root/", "https://a.example/root/"])
+        #expect(entries.map { $0.content?.first?.language } == ["fr", "en", "de"])
+        #expect(entries[0].content?.first?.value == #"<a href="https://a.example/root/e1/c/y">y</a>"#)
+        #expect(entries[1].content?.first?.value == #"<a href="https://a.example/root/y">y</a>"#)
+    }
+}
