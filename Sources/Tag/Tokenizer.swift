@@ -144,6 +144,13 @@ struct Words {
         var index = 0
         while index < count {
             let byte = bytes[index]
+            // A space, the most common byte between words, ends a word and nothing else.
+            if byte == UInt8(ascii: " ") {
+                flush(at: index)
+                lastClass = .separator
+                index += 1
+                continue
+            }
             // Typographic punctuation (U+2000–U+206F: ’ “ ” – — …) and the no-break space separate words.
             if byte == 0xE2, index + 2 < count, bytes[index + 1] == 0x80 || bytes[index + 1] == 0x81 {
                 flush(at: index)
