@@ -1,3 +1,5 @@
+import AINewsCore
+
 /// Plain text from the markup most items carry (paragraphs, lists, links, emphasis, images,
 /// properly nested, lightly escaped) read straight from the bytes, with the text, paragraphs and
 /// whitespace libxml2's HTML parser gives for it; building libxml2's tree for every item was a
@@ -50,12 +52,17 @@ enum SimpleMarkupText {
         mutating func run() -> Bool {
             while index < input.count {
                 let start = index
-                while index < input.count {
+                while true {
+                    // Only these bytes can end a run of text; the others are passed over eight at a time.
+                    index = ByteScan.first(input, from: index, UInt8(ascii: "<"), UInt8(ascii: "&"), 0xEF, controls: true) {
+                        $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: "&") || $0 == 0xEF || $0 < 0x20
+                    }
+                    guard index < input.count else { break }
                     let byte = input[index]
                     if byte == UInt8(ascii: "<") || byte == UInt8(ascii: "&") { break }
                     if byte < 0x20 {
                         guard byte == 0x09 || byte == 0x0A || byte == 0x0D else { return false }
-                    } else if byte == 0xEF, index + 2 < input.count, input[index + 1] == 0xBF, input[index + 2] >= 0xBE {
+                    } else if index + 2 < input.count, input[index + 1] == 0xBF, input[index + 2] >= 0xBE {
                         // U+FFFE and U+FFFF, which libxml2 refuses.
                         return false
                     }

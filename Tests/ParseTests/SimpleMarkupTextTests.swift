@@ -64,6 +64,9 @@ import Testing
         let texts = [
             " ", "  ", "\n", "\t", " \n ", "word", "Llama 3", "é", "—", "&amp;", "&lt;", "&nbsp;", "&#233;", "&#x2014;", "&#32;", "x",
             "&copy;", "&eacute;", "&Eacute;", "&hellip;", "&apos;", "&AMP;", "&bogus;", "&#0;", "&#x110000;", "&#128;",
+            // Runs longer than the eight bytes read at a time, with what ends them at every offset.
+            "the open weights of a new model", "seven c\tand a tab", "a line\nthen another line", "abcdefghijklmnop\u{FFFE}q",
+            "0123456789\u{1}", "Zürich and Genève — long", "ends with a return\r",
         ]
         let voids = ["<br>", "<br />", "<img src=\"i.png\" alt=\"a > b\" />", "<hr>"]
         let oddities = ["<table>", "<td>", "</p>", "</b>", "<!-- c -->", "<wbr>", "<p/>", "<li>", "<font color=red>"]
