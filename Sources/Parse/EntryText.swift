@@ -6,10 +6,11 @@ public enum EntryText {
     public static func body(of entry: Entry) -> String {
         var parts: [String] = []
         if let summary = entry.summary { parts.append(plain(summary, entry.summaryType)) }
-        for content in entry.content ?? [] where !parts.contains(plain(content.value, content.type)) {
-            parts.append(plain(content.value, content.type))
+        for content in entry.content ?? [] {
+            let text = plain(content.value, content.type)
+            if !parts.contains(text) { parts.append(text) }
         }
-        return parts.joined(separator: "\n\n")
+        return parts.count == 1 ? parts[0] : parts.joined(separator: "\n\n")
     }
 
     public static func title(of entry: Entry) -> String {

@@ -1,3 +1,4 @@
+import AINewsCore
 import Testing
 
 @testable import AINewsParse
@@ -98,5 +99,21 @@ import Testing
 
     @Test func noBaseLeavesTheReference() {
         #expect(URLResolver.resolve("/x", against: nil) == "/x")
+    }
+}
+
+@Suite struct EntryTextTests {
+    @Test func theBodyIsTheSummaryThenEachContentThatSaysSomethingElse() {
+        var entry = Entry()
+        entry.summary = "<p>Same text</p>"
+        entry.summaryType = .html
+        entry.content = [Content(value: "<div>Same text</div>", type: .html), Content(value: "More <b>here</b>", type: .html)]
+        #expect(EntryText.body(of: entry) == "Same text\n\nMore here")
+        entry.summary = nil
+        #expect(EntryText.body(of: entry) == "Same text\n\nMore here")
+        entry.content = [Content(value: "Only <i>this</i>", type: .html)]
+        #expect(EntryText.body(of: entry) == "Only this")
+        entry.content = nil
+        #expect(EntryText.body(of: entry) == "")
     }
 }
