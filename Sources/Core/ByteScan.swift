@@ -79,3 +79,25 @@ public enum ByteScan {
         byte == 0x20 || (byte >= 0x09 && byte <= 0x0D)
     }
 }
+
+extension Collection where Element == UInt8 {
+    /// Where `literal` first occurs. A plain loop: the standard library's generic
+    /// `firstRange(of:)` looks up type metadata on every call, which was a third of the cost of
+    /// parsing a one-item feed.
+    @inlinable
+    public func firstRange(ofLiteral literal: StaticString) -> Range<Index>? {
+        let length = literal.utf8CodeUnitCount
+        var start = startIndex
+        while start != endIndex {
+            var position = start
+            var offset = 0
+            while offset < length, position != endIndex, self[position] == literal.utf8Start[offset] {
+                formIndex(after: &position)
+                offset += 1
+            }
+            if offset == length { return start..<position }
+            formIndex(after: &start)
+        }
+        return nil
+    }
+}

@@ -150,7 +150,7 @@ struct DocumentDecoder {
         while start < bytes.endIndex, isXMLSpace(bytes[start]) { start += 1 }
         guard bytes[start...].starts(with: "<?xml".utf8), let end = bytes[start...].firstIndex(of: UInt8(ascii: ">")) else { return nil }
         let declaration = bytes[start..<end]
-        guard var position = endOfFirst("encoding", in: declaration) else { return nil }
+        guard var position = declaration.firstRange(ofLiteral: "encoding")?.upperBound else { return nil }
         while position < declaration.endIndex,
             declaration[position] == UInt8(ascii: " ") || declaration[position] == UInt8(ascii: "=") || declaration[position] == UInt8(ascii: "\t")
         {
@@ -163,18 +163,6 @@ struct DocumentDecoder {
         let valueStart = position + 1
         let valueEnd = declaration[valueStart...].firstIndex(of: quote) ?? declaration.endIndex
         return valueEnd > valueStart ? String(decoding: declaration[valueStart..<valueEnd], as: UTF8.self).lowercased() : nil
-    }
-
-    /// Where the first `word` in `bytes` ends. A plain loop: the standard library's generic
-    /// `firstRange(of:)` looks up type metadata on every call, a third of the cost of parsing a
-    /// small feed.
-    static func endOfFirst(_ word: StaticString, in bytes: ArraySlice<UInt8>) -> Int? {
-        let count = word.utf8CodeUnitCount
-        guard bytes.count >= count else { return nil }
-        for start in bytes.startIndex...(bytes.endIndex - count) where (0..<count).allSatisfy({ bytes[start + $0] == word.utf8Start[$0] }) {
-            return start + count
-        }
-        return nil
     }
 
     static func canonicalName(_ label: String) -> String {

@@ -80,7 +80,7 @@ public enum URLResolver {
                 if ref.path.hasPrefix("/") {
                     target.path = removeDotSegments(ref.path)
                 } else {
-                    target.path = removeDotSegments(merge(base: baseParts, path: ref.path))
+                    target.path = removeDotSegments(resolvedBase.directory + ref.path)
                 }
                 target.query = ref.query
             }
@@ -157,12 +157,6 @@ public enum URLResolver {
             if let fragment { result += "#" + fragment }
             return result
         }
-    }
-
-    static func merge(base: Parts, path: String) -> String {
-        if base.authority != nil, base.path.isEmpty { return "/" + path }
-        guard let slash = base.path.lastIndex(of: "/") else { return path }
-        return String(base.path[...slash]) + path
     }
 
     static func removeDotSegments(_ path: String) -> String {

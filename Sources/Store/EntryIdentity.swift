@@ -24,9 +24,9 @@ public enum EntryIdentity {
             rest = rest[..<mark]
         }
         var result: String
-        if let colon = firstSchemeSeparator(in: rest) {
-            let scheme = rest[..<colon].lowercased()
-            let afterScheme = rest[rest.utf8.index(colon, offsetBy: 3)...]
+        if let schemeEnd = rest.utf8.firstRange(ofLiteral: "://") {
+            let scheme = rest[..<schemeEnd.lowerBound].lowercased()
+            let afterScheme = rest[schemeEnd.upperBound...]
             let hostEnd = afterScheme.firstIndex(of: "/") ?? afterScheme.endIndex
             var host = afterScheme[..<hostEnd].lowercased()
             if (scheme == "http" && host.hasSuffix(":80")) || (scheme == "https" && host.hasSuffix(":443")) {
@@ -45,18 +45,6 @@ public enum EntryIdentity {
             if !kept.isEmpty { result += "?" + kept.joined(separator: "&") }
         }
         return result
-    }
-
-    /// Where the first `://` starts. A plain loop: the standard library's generic `firstRange(of:)`
-    /// looks up type metadata on every call.
-    static func firstSchemeSeparator(in text: Substring) -> Substring.Index? {
-        let bytes = text.utf8
-        var index = bytes.startIndex
-        while let colon = bytes[index...].firstIndex(of: UInt8(ascii: ":")) {
-            if bytes[colon...].starts(with: "://".utf8) { return colon }
-            index = bytes.index(after: colon)
-        }
-        return nil
     }
 
     /// FNV-1a over title and content: stable across runs and platforms (unlike `Hasher`).
