@@ -23,7 +23,6 @@ final class FeedBuilder {
     var isTooDeep = false
     let maxDepth: Int
 
-    private let documentBase: String?
     private let baseCache = URLResolver.BaseCache()
     private var entry = Entry()
     private var isInEntry = false
@@ -56,7 +55,6 @@ final class FeedBuilder {
     private var declaresRSS090 = false
 
     init(documentBase: String?, maxDepth: Int) {
-        self.documentBase = documentBase
         self.maxDepth = maxDepth
         scopes = [InheritedScope(base: documentBase, language: nil)]
     }

@@ -360,15 +360,7 @@ public enum HTMLSanitizer {
         func containsIgnoringCase(_ range: Range<Int>, _ needle: StaticString) -> Bool {
             let length = needle.utf8CodeUnitCount
             guard range.count >= length else { return false }
-            for start in range.lowerBound...(range.upperBound - length) {
-                var matches = true
-                for offset in 0..<length where lowerASCII(input[start + offset]) != needle.utf8Start[offset] {
-                    matches = false
-                    break
-                }
-                if matches { return true }
-            }
-            return false
+            return (range.lowerBound...(range.upperBound - length)).contains { hasPrefixIgnoringCase($0..<range.upperBound, needle) }
         }
 
         func skipDeclaration(from start: Int) -> Int {
