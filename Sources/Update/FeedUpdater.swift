@@ -5,15 +5,15 @@ import AINewsSchedule
 import AINewsStore
 import AINewsTag
 import Foundation
-import Synchronization
 
 /// One cycle of the daemon's work, in the order of the data flow: fetch the due feeds (many at
 /// once, each body streamed into its own parser), tag and encode each feed's entries on its own
-/// task, store each feed's result in one transaction with its next fetch time.
+/// task, store the results with their next fetch times, those that arrived together in one
+/// transaction.
 ///
 /// Transfers and parsing run on the `Fetcher`'s thread, tagging and encoding on the feeds' tasks
-/// (in parallel), and store writes one at a time on the caller's task, so one SQLite connection
-/// serves the whole cycle.
+/// (in parallel), and store writes one at a time on the `ResultWriter`'s thread, so one SQLite
+/// connection serves the whole cycle and no write holds up the next transfers.
 public struct FeedUpdater: Sendable {
     public struct Configuration: Sendable {
         public var scheduler = FeedScheduler.Configuration()
@@ -50,64 +50,56 @@ public struct FeedUpdater: Sendable {
     }
 
     /// Fetches `feeds`, records every result with `now` as the fetch time, and tags new entries;
-    /// `progress` hears of each stored result (done, total).
+    /// `progress` hears of each stored result (done, total), from the store's writer thread.
     public func update(
-        _ feeds: [FeedRecord], store: Store, tagger: Tagger?, at now: Timestamp, progress: ((Int, Int) -> Void)? = nil
+        _ feeds: [FeedRecord], store: Store, tagger: Tagger?, at now: Timestamp, progress: (@Sendable (Int, Int) -> Void)? = nil
     ) async throws -> [Report] {
-        var random = SystemRandomNumberGenerator()
-        var reports: [Report] = []
-        let finished = FinishedAttempts()
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            // At most `maxFeedsInFlight` feeds are fetched or waiting to be stored at once, and
-            // results are stored as soon as they arrive: memory stays bounded however many
-            // feeds there are, and storing overlaps the transfers. Each feed's task leaves its
-            // result in `finished`; the results that gathered while the last ones were being
-            // stored are stored together, in one transaction.
-            var pending = feeds[...]
-            func startNext() {
-                guard let feed = pending.popFirst() else { return }
-                group.addTask {
-                    let result = await attempt(feed, tagger: tagger, at: now)
-                    finished.results.withLock { $0.append((feed, result)) }
-                }
-            }
-            for _ in 0..<configuration.maxFeedsInFlight { startNext() }
-            while try await group.next() != nil {
-                startNext()
-                let batch = finished.results.withLock { results in
-                    defer { results.removeAll() }
-                    return results
-                }
-                guard !batch.isEmpty else { continue }
-                reports += try record(batch, in: store, at: now, using: &random)
-                progress?(reports.count, feeds.count)
-            }
+        let writer = ResultWriter(store: store, total: feeds.count, progress: progress)
+        do {
+            try await fetchAll(feeds, tagger: tagger, at: now, into: writer)
+        } catch {
+            // The writer lets go of the store before the error reaches the caller.
+            _ = try? await writer.finish()
+            throw error
         }
+        let reports = try await writer.finish()
         if let tagger { try Self.tagUntagged(store: store, tagger: tagger) }
         return reports.sorted { $0.url < $1.url }
     }
 
-    private func record(
-        _ attempts: [(FeedRecord, Attempt)], in store: Store, at now: Timestamp, using random: inout some RandomNumberGenerator
-    ) throws -> [Report] {
-        var outcomes: [FetchOutcome] = []
-        for (feed, attempt) in attempts {
-            let state = FeedScheduler.FeedState(intervalSeconds: feed.intervalSeconds.map(Int64.init), consecutiveFailures: feed.consecutiveFailures)
-            let decision = scheduler.next(after: attempt.scheduling, for: state, at: now, using: &random)
-            var outcome = FetchOutcome(
-                feedID: feed.id, fetchedAt: now, status: attempt.response?.status, feed: attempt.feed,
-                etag: attempt.response?.etag ?? feed.etag, lastModified: attempt.response?.lastModified ?? feed.lastModified,
-                movedTo: attempt.movedTo, error: attempt.error, nextFetchAt: decision.nextFetchAt, disableReason: decision.disableReason)
-            outcome.prepared = attempt.prepared
-            outcomes.append(outcome)
+    /// Fetches `feeds` and hands each result to `writer` as it comes.
+    private func fetchAll(_ feeds: [FeedRecord], tagger: Tagger?, at now: Timestamp, into writer: ResultWriter) async throws {
+        var random = SystemRandomNumberGenerator()
+        try await withThrowingTaskGroup(of: (FeedRecord, Attempt).self) { group in
+            // At most `maxFeedsInFlight` feeds are fetched at once and at most as many wait to
+            // be stored: memory stays bounded however many feeds there are, and storing, on the
+            // writer's thread, overlaps the transfers.
+            var pending = feeds[...]
+            func startNext() {
+                guard let feed = pending.popFirst() else { return }
+                group.addTask { (feed, await attempt(feed, tagger: tagger, at: now)) }
+            }
+            for _ in 0..<configuration.maxFeedsInFlight { startNext() }
+            while let (feed, attempt) = try await group.next() {
+                writer.submit(result(of: attempt, for: feed, at: now, using: &random))
+                try await writer.waitForRoom(below: configuration.maxFeedsInFlight)
+                startNext()
+            }
         }
-        let saved = try store.record(outcomes)
-        return zip(attempts, zip(outcomes, saved)).map { item, stored in
-            let (feed, attempt) = item
-            return Report(
-                url: attempt.movedTo ?? feed.url, status: attempt.response?.status, newEntries: stored.1.newEntries,
-                updatedEntries: stored.1.updatedEntries, error: attempt.error, nextFetchAt: stored.0.nextFetchAt)
-        }
+    }
+
+    /// The row to store for one fetch, with its next fetch time.
+    private func result(
+        of attempt: Attempt, for feed: FeedRecord, at now: Timestamp, using random: inout some RandomNumberGenerator
+    ) -> ResultWriter.Result {
+        let state = FeedScheduler.FeedState(intervalSeconds: feed.intervalSeconds.map(Int64.init), consecutiveFailures: feed.consecutiveFailures)
+        let decision = scheduler.next(after: attempt.scheduling, for: state, at: now, using: &random)
+        var outcome = FetchOutcome(
+            feedID: feed.id, fetchedAt: now, status: attempt.response?.status, feed: attempt.feed,
+            etag: attempt.response?.etag ?? feed.etag, lastModified: attempt.response?.lastModified ?? feed.lastModified,
+            movedTo: attempt.movedTo, error: attempt.error, nextFetchAt: decision.nextFetchAt, disableReason: decision.disableReason)
+        outcome.prepared = attempt.prepared
+        return ResultWriter.Result(outcome: outcome, url: attempt.movedTo ?? feed.url, error: attempt.error)
     }
 
     /// Tags every entry that has no tag yet, a batch at a time to bound memory.
@@ -121,11 +113,6 @@ public struct FeedUpdater: Sendable {
     }
 
     // MARK: - One feed
-
-    /// Fetches that ended and wait to be stored, in the order they ended.
-    final class FinishedAttempts: Sendable {
-        let results = Mutex<[(FeedRecord, Attempt)]>([])
-    }
 
     /// How one fetch went, before it is stored.
     struct Attempt: Sendable {

@@ -150,7 +150,7 @@ struct FetchFeeds: AsyncParsableCommand {
         defer { fetcher.shutdown() }
         // A progress bar on a terminal; plain lines otherwise.
         let isTerminal = isatty(STDOUT_FILENO) == 1
-        let reports = try await FeedUpdater(fetcher: fetcher).update(feeds, store: store, tagger: tagger, at: Clock.now) { done, total in
+        let reports = try await FeedUpdater(fetcher: fetcher).update(feeds, store: store, tagger: tagger, at: Clock.now) { @Sendable done, total in
             guard isTerminal else { return }
             let width = 30
             let filled = total == 0 ? width : done * width / total
