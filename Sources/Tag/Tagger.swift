@@ -29,12 +29,17 @@ public struct ModelMention: Sendable, Equatable, Codable {
 /// ```
 public struct Tagger: Sendable {
     private let base: KnowledgeBase
-    /// Everything that can start at a word, looked up once per word of text by the word's hash
-    /// (`Words.Word.hash`): the slot in `candidates`. `firstWords` is a bit set over the same hashes
-    /// that turns away most words of running text before the table is asked.
+    /// Everything that can start at a word, looked up by the word's hash (`Words.Word.hash`):
+    /// the slot in `candidates`.
     private let index: HashIndex
     private let candidates: [Candidates]
-    private let firstWords: [UInt64]
+    /// What turns away most words of running text before the table is asked, with two bit tests
+    /// that nearly always fail: `firstWords` holds the first words of patterns that can match
+    /// on their first word alone (one word long, or a wildcard second), `firstPairs` the first
+    /// two words of every other pattern (`pairHash`). Common words such as "the" or "on" begin
+    /// some pattern, but rarely with the word that follows them in the text.
+    private let firstWords: Bits
+    private let firstPairs: Bits
     /// What `Candidates` point into: every entry pattern and every cue, grouped by first word,
     /// longest pattern first within a group.
     private let entryList: [(pattern: Pattern, entry: Int)]
@@ -100,8 +105,6 @@ public struct Tagger: Sendable {
         }
     }
 
-    private static let firstWordBits = 1 << 16
-
     /// How many words before a mention a lineage cue or a negation still applies.
     static let lineageWindow = 8
     static let negationWindow = 4
@@ -124,7 +127,8 @@ public struct Tagger: Sendable {
         var index: [UInt64: Int] = [:]
         var gathered: [Gathered] = []
         var sharedSlots = Set<Int>()
-        var firstWords = [UInt64](repeating: 0, count: Self.firstWordBits / 64)
+        var firstWords = Bits()
+        var firstPairs = Bits()
         for (word, found) in byWord.sorted(by: { $0.key < $1.key }) {
             let hash = Words.hash(of: word)
             // Two first words with one hash share a slot; `matches` compares the words themselves.
@@ -136,8 +140,14 @@ public struct Tagger: Sendable {
                 index[hash] = gathered.count
                 gathered.append(found)
             }
-            let bit = Int(hash % UInt64(Self.firstWordBits))
-            firstWords[bit / 64] |= 1 &<< UInt64(bit % 64)
+            for pattern in found.entries.map(\.pattern) + found.cues.map(\.pattern) {
+                let second = pattern.count > 1 ? pool.words[Int(pattern.words.lowerBound) + 1] : nil
+                if let second, second.kind == .literal {
+                    firstPairs.insert(Self.pairHash(hash, second.hash))
+                } else {
+                    firstWords.insert(hash)
+                }
+            }
         }
         var entryList: [(pattern: Pattern, entry: Int)] = []
         var cueList: [(pattern: Pattern, kind: KnowledgeBase.CueKind, bit: UInt8)] = []
@@ -163,6 +173,13 @@ public struct Tagger: Sendable {
         self.cueList = cueList
         self.index = HashIndex(index)
         self.firstWords = firstWords
+        self.firstPairs = firstPairs
+    }
+
+    /// The hash of two words in a row, for `firstPairs`.
+    @inline(__always)
+    private static func pairHash(_ first: UInt64, _ second: UInt64) -> UInt64 {
+        first ^ (second >> 17 | second << 47)
     }
 
     /// Tags an item from its title and plain-text body; `date` picks the openness of models whose
@@ -230,8 +247,9 @@ public struct Tagger: Sendable {
         var position = 0
         while position < words.count {
             let hash = words[position].hash
-            let bit = Int(hash % UInt64(Self.firstWordBits))
-            guard firstWords[bit / 64] & (1 &<< UInt64(bit % 64)) != 0, let slot = index.value(for: hash) else {
+            let mayStart =
+                firstWords.contains(hash) || (position + 1 < words.count && firstPairs.contains(Self.pairHash(hash, words[position + 1].hash)))
+            guard mayStart, let slot = index.value(for: hash) else {
                 position += 1
                 continue
             }
@@ -420,6 +438,22 @@ public struct Tagger: Sendable {
             return result(.closed, "a model offered as a service only: \(quoted(evidence.closedCues + evidence.serviceCues))")
         }
         return result(.none, "no model's openness is at stake")
+    }
+}
+
+/// A set of 2^16 bits addressed by hashes, for filters that may answer yes wrongly but never no.
+struct Bits: Sendable {
+    private var words = [UInt64](repeating: 0, count: (1 << 16) / 64)
+
+    mutating func insert(_ hash: UInt64) {
+        let bit = Int(truncatingIfNeeded: hash) & 0xFFFF
+        words[bit >> 6] |= 1 &<< UInt64(bit & 63)
+    }
+
+    @inline(__always)
+    func contains(_ hash: UInt64) -> Bool {
+        let bit = Int(truncatingIfNeeded: hash) & 0xFFFF
+        return words[bit >> 6] & (1 &<< UInt64(bit & 63)) != 0
     }
 }
 
