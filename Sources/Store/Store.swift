@@ -431,7 +431,7 @@ extension Store {
                 let tag: [Statement.Value] =
                     prepared.tag.map { [.text($0.label), .text(prepared.tagModelsJSON ?? "[]"), .text($0.reason)] } ?? [.null, .null, .null]
                 if try existing.bind([.integer(feedID), .text(key)]).next() {
-                    guard existing.text(0) != prepared.hash else { continue }
+                    if let stored = existing.text(0), EntryIdentity.storedHash(stored, matches: entry, hash: prepared.hash) { continue }
                     try update.bind(
                         [
                             .integer(feedID), .text(key), entry.link.map { .text($0) } ?? .null, entry.title.map { .text($0) } ?? .null, published,

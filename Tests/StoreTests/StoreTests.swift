@@ -106,6 +106,27 @@ import Testing
         #expect(try store.entries().first?.firstSeenAt == t0, "first seen stays")
     }
 
+    @Test func rowsHashedTheEarlierWayAreComparedTheEarlierWay() throws {
+        let feed = try store.addFeed(url: "https://a.example/feed", at: t0)
+        let kept = entry(id: "1", title: "Kept", summary: "<p>Same text</p>")
+        let edited = entry(id: "2", title: "Edited", summary: "<p>First text</p>")
+        try store.record(FetchOutcome(feedID: feed.id, fetchedAt: t0, status: 200, feed: fetched([kept, edited])))
+        // As a store of an earlier version left them: FNV-1a hashes of 16 hex digits.
+        for item in [kept, edited] {
+            try store.database.execute(
+                "UPDATE entries SET content_hash = '\(EntryIdentity.legacyContentHash(of: item))' WHERE entry_key = 'id:\(item.id!)'")
+        }
+        var changed = edited
+        changed.summary = "<p>Second text</p>"
+        let saved = try store.record(FetchOutcome(feedID: feed.id, fetchedAt: t0.advanced(by: 60), status: 200, feed: fetched([kept, changed])))
+        #expect(saved == .init(newEntries: 0, updatedEntries: 1), "the unchanged row is not rewritten, the changed one is")
+        let hashes = try store.database.prepare("SELECT content_hash FROM entries ORDER BY entry_key")
+        var stored: [String] = []
+        while try hashes.next() { stored.append(hashes.text(0) ?? "") }
+        #expect(stored == [EntryIdentity.legacyContentHash(of: kept), EntryIdentity.contentHash(of: changed)])
+        #expect(stored[1].hasPrefix("xxh64:") && stored[1].count == 22)
+    }
+
     @Test func itemsWithoutGuidAreKeyedByCanonicalLink() throws {
         let feed = try store.addFeed(url: "https://a.example/feed", at: t0)
         try store.record(
@@ -125,6 +146,9 @@ import Testing
         let items = [entry(title: "Same", summary: "text"), entry(title: "Other", summary: "text")]
         #expect(try store.record(FetchOutcome(feedID: feed.id, fetchedAt: t0, status: 200, feed: fetched(items))).newEntries == 2)
         #expect(try store.record(FetchOutcome(feedID: feed.id, fetchedAt: t0, status: 200, feed: fetched(items))).newEntries == 0)
+        // FNV-1a of "Same", 0xFF, "text", 0xFF, 0xFF: the content hash of earlier versions, so
+        // stored keys never change.
+        #expect(EntryIdentity.key(of: items[0]) == "hash:4fd181dee5b7c999")
     }
 
     @Test func purgedItemsNeverComeBack() throws {
