@@ -71,7 +71,7 @@ public struct FeedUpdater: Sendable {
     private func fetchAll(_ feeds: [FeedRecord], tagger: Tagger?, at now: Timestamp, into writer: ResultWriter) async throws {
         var random = SystemRandomNumberGenerator()
         try await withThrowingTaskGroup(of: (FeedRecord, Attempt).self) { group in
-            // At most `maxFeedsInFlight` feeds are fetched at once and at most as many wait to
+            // At most `maxFeedsInFlight` feeds are fetched at once and at most half as many wait to
             // be stored: memory stays bounded however many feeds there are, and storing, on the
             // writer's thread, overlaps the transfers.
             var pending = feeds[...]
@@ -82,7 +82,7 @@ public struct FeedUpdater: Sendable {
             for _ in 0..<configuration.maxFeedsInFlight { startNext() }
             while let (feed, attempt) = try await group.next() {
                 writer.submit(result(of: attempt, for: feed, at: now, using: &random))
-                try await writer.waitForRoom(below: configuration.maxFeedsInFlight)
+                try await writer.waitForRoom(below: max(1, configuration.maxFeedsInFlight / 2))
                 startNext()
             }
         }

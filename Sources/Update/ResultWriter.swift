@@ -54,6 +54,7 @@ final class ResultWriter: @unchecked Sendable {
     /// transfers holds back new ones instead of gathering parsed feeds in memory; throws the
     /// store's error once a write has failed.
     func waitForRoom(below limit: Int) async throws {
+        precondition(limit > 0, "an empty queue must count as room")
         while true {
             let hasRoom = try state.withLock { state in
                 if let failure = state.failure { throw failure }
