@@ -178,6 +178,16 @@ struct Words {
                 if length > 0, lastClass != characterClass, lastClass != .separator {
                     flush(at: index)
                 }
+                // A word of ASCII letters that ends within eight bytes, most words of English,
+                // is found, hashed and kept from one read of those bytes.
+                if length == 0, characterClass == .letter,
+                    let word = shortWord(lower, at: index, count: count, capitalized: byte &- UInt8(ascii: "A") < 26)
+                {
+                    words.append(word)
+                    index += Int(word.count)
+                    lastClass = .letter
+                    continue
+                }
                 if length == 0 { capitalized = byte &- UInt8(ascii: "A") < 26 }
                 length += 1
                 if characterClass == .letter {
@@ -200,22 +210,44 @@ struct Words {
         return words
     }
 
+    /// The word of ASCII letters at `start` of `lowered` when it is shorter than eight bytes and
+    /// what follows it ends it (anything but a non-ASCII byte, which would continue it), with
+    /// the hash `hash(_:count:)` gives.
+    @inline(__always)
+    private static func shortWord(_ lowered: UnsafePointer<UInt8>, at start: Int, count: Int, capitalized: Bool) -> Word? {
+        let chunk = UInt64(littleEndian: UnsafeRawPointer(lowered + start).loadUnaligned(as: UInt64.self))
+        let others = ~asciiLetters(chunk) & 0x8080_8080_8080_8080
+        guard others != 0 else { return nil }
+        let length = min(others.trailingZeroBitCount / 8, count - start)
+        guard start + length == count || lowered[start + length] < 0x80 else { return nil }
+        var value =
+            (UInt64(truncatingIfNeeded: length) &* 0x9E37_79B9_7F4A_7C15 ^ chunk & ((1 &<< UInt64(length &* 8)) &- 1)) &* 0xBF58_476D_1CE4_E5B9
+        value ^= value >> 31
+        value = (value ^ value >> 33) &* 0xFF51_AFD7_ED55_8CCD
+        return Word(start: Int32(start), count: Int32(length), isCapitalized: capitalized, hash: value ^ value >> 33)
+    }
+
+    /// The high bit of each byte of `chunk` that is a lower-case ASCII letter.
+    @inline(__always)
+    private static func asciiLetters(_ chunk: UInt64) -> UInt64 {
+        let high: UInt64 = 0x8080_8080_8080_8080
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        // Per byte, without carries between bytes: the high bit of `low + (0x80 - c)` is set
+        // when the byte's low seven bits are at least c.
+        let low = chunk & ~high
+        let atLeastA = low &+ (0x80 - 0x61) &* ones
+        let pastZ = low &+ (0x80 - 0x7B) &* ones
+        return atLeastA & ~pastZ & ~chunk & high
+    }
+
     /// The first position at or after `start` of `lowered` that is not an ASCII letter (the
     /// zero padding stops every run).
     @inline(__always)
     private static func endOfLetters(_ lowered: UnsafePointer<UInt8>, from start: Int) -> Int {
-        let high: UInt64 = 0x8080_8080_8080_8080
-        let ones: UInt64 = 0x0101_0101_0101_0101
         var position = start
         while true {
             let chunk = UInt64(littleEndian: UnsafeRawPointer(lowered + position).loadUnaligned(as: UInt64.self))
-            // Per byte, without carries between bytes: the high bit of `low + (0x80 - c)` is set
-            // when the byte's low seven bits are at least c.
-            let low = chunk & ~high
-            let atLeastA = low &+ (0x80 - 0x61) &* ones
-            let pastZ = low &+ (0x80 - 0x7B) &* ones
-            let letters = atLeastA & ~pastZ & ~chunk & high
-            let others = ~letters & high
+            let others = ~asciiLetters(chunk) & 0x8080_8080_8080_8080
             if others != 0 { return position + others.trailingZeroBitCount / 8 }
             position += 8
         }

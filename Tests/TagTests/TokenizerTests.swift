@@ -11,6 +11,12 @@ import Testing
         ("Meta’s “open” model—really", ["meta", "s", "open", "model", "really"]),
         ("Mixtral-8x7B", ["mixtral", "8", "x", "7", "b"]),
         ("café 2", ["café", "2"]),
+        // Words of seven and eight letters, at the end of the text, before a digit and before
+        // letters of other scripts, which continue them.
+        ("Gemmaaa Mistrals gemmaaa", ["gemmaaa", "mistrals", "gemmaaa"]),
+        ("abcdefg1 abcdefgh2", ["abcdefg", "1", "abcdefgh", "2"]),
+        ("naïve Grokéé x", ["naïve", "grokéé", "x"]),
+        ("qwen\u{00A0}max…ok", ["qwen", "max", "ok"]),
     ])
     func splitsLikeTheKnowledgeBase(text: String, expected: [String]) {
         #expect(Tokenizer.tokens(text).map(\.text) == expected)
@@ -24,6 +30,15 @@ import Testing
         #expect(words[3].hash == alone[1] && words[4].hash == alone[2] && words[5].hash == alone[3])
         #expect(words[9].hash == alone[4] && words[10].hash == alone[4] && words[12].hash == alone[5])
         #expect(Set(alone).count == alone.count)
+    }
+
+    @Test func everyWordHashesAsItsTextAlone() {
+        let text = "Qwen2.5-Coder-32B-Instruct, naïve DeepSeek‑V3 a ab abc abcd abcde abcdef abcdefg abcdefgh abcdefghi GPT-4o-mini x"
+        let words = Words(text)
+        #expect(words.count == 24)
+        for position in 0..<words.count {
+            #expect(words[position].hash == Words.hash(of: words.text(at: position)), "\(words.text(at: position))")
+        }
     }
 
     @Test func remembersCapitals() {
