@@ -37,7 +37,27 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable, CustomStringCo
     /// RFC 3339 in UTC: `2024-06-07T10:00:00Z`.
     public var rfc3339: String {
         let c = components
-        return "\(pad(c.year, 4))-\(pad(c.month, 2))-\(pad(c.day, 2))T\(pad(c.hour, 2)):\(pad(c.minute, 2)):\(pad(c.second, 2))Z"
+        guard (0...9999).contains(c.year) else {
+            return "\(pad(c.year, 4))-\(pad(c.month, 2))-\(pad(c.day, 2))T\(pad(c.hour, 2)):\(pad(c.minute, 2)):\(pad(c.second, 2))Z"
+        }
+        // Written digit by digit: the store writes two of these for most entries it keeps.
+        return String(unsafeUninitializedCapacity: 20) { buffer in
+            func put(_ value: Int, width: Int, at offset: Int, then separator: UInt8) {
+                var value = value
+                for position in (offset..<(offset + width)).reversed() {
+                    buffer[position] = UInt8(ascii: "0") + UInt8(value % 10)
+                    value /= 10
+                }
+                buffer[offset + width] = separator
+            }
+            put(c.year, width: 4, at: 0, then: UInt8(ascii: "-"))
+            put(c.month, width: 2, at: 5, then: UInt8(ascii: "-"))
+            put(c.day, width: 2, at: 8, then: UInt8(ascii: "T"))
+            put(c.hour, width: 2, at: 11, then: UInt8(ascii: ":"))
+            put(c.minute, width: 2, at: 14, then: UInt8(ascii: ":"))
+            put(c.second, width: 2, at: 17, then: UInt8(ascii: "Z"))
+            return 20
+        }
     }
 
     public var description: String { rfc3339 }

@@ -80,6 +80,9 @@ public enum EntryIdentity {
 
 extension String {
     func trimmingSpaces() -> String {
+        // Nearly every id and link starts and ends with a printable ASCII character, which is
+        // no space: then there is nothing to look at character by character.
+        if let first = utf8.first, let last = utf8.last, (0x21...0x7E).contains(first), (0x21...0x7E).contains(last) { return self }
         var text = Substring(self)
         while let first = text.first, first.isWhitespace { text = text.dropFirst() }
         while let last = text.last, last.isWhitespace { text = text.dropLast() }

@@ -6,7 +6,9 @@ import AINewsCore
 /// left out, dates as RFC 3339 strings, as `JSONEncoder` with sorted keys writes them.
 enum EntryJSON {
     static func encode(_ entry: Entry) -> String {
-        var json = Object()
+        // Room for the long texts and links up front: growing by doubling from nothing copied
+        // an item's content half a dozen times.
+        var json = Object(capacity: estimatedLength(of: entry))
         json.array("authors", entry.authors) { person in
             var object = Object()
             object.string("email", person.email)
@@ -64,6 +66,14 @@ enum EntryJSON {
         return String(decoding: json.close(), as: UTF8.self)
     }
 
+    /// The JSON's length give or take escapes and short fields: its texts, links and ids.
+    private static func estimatedLength(of entry: Entry) -> Int {
+        var length = 256 + (entry.title?.utf8.count ?? 0) + (entry.summary?.utf8.count ?? 0)
+        length += 2 * ((entry.id?.utf8.count ?? 0) + (entry.link?.utf8.count ?? 0))
+        for content in entry.content ?? [] { length += content.value.utf8.count }
+        return length
+    }
+
     /// A tag's models, as `[{"name": …, "openness": …}]`.
     static func encode(_ models: [StoredTag.Model]) -> String {
         var json: [UInt8] = [UInt8(ascii: "[")]
@@ -80,7 +90,12 @@ enum EntryJSON {
 
     /// One JSON object being written, its members in the order given.
     struct Object {
-        private var bytes: [UInt8] = [UInt8(ascii: "{")]
+        private var bytes: [UInt8]
+
+        init(capacity: Int = 64) {
+            bytes = [UInt8(ascii: "{")]
+            bytes.reserveCapacity(capacity)
+        }
 
         mutating func string(_ name: String, _ value: String?) {
             guard let value else { return }
