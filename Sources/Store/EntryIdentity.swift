@@ -55,8 +55,14 @@ public enum EntryIdentity {
             XXH64.hash(entry.content?.first?.value ?? "").littleEndian
         )
         let value = withUnsafeBytes(of: &parts) { XXH64.hash($0) }
-        let digits = String(value, radix: 16)
-        return "xxh64:" + String(repeating: "0", count: 16 - digits.count) + digits
+        return String(unsafeUninitializedCapacity: 22) { buffer in
+            for (offset, byte) in "xxh64:".utf8.enumerated() { buffer[offset] = byte }
+            for digit in 0..<16 {
+                let nibble = UInt8(truncatingIfNeeded: value >> UInt64(60 - 4 * digit)) & 0xF
+                buffer[6 + digit] = nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") + nibble - 10
+            }
+            return 22
+        }
     }
 
     /// The content hash of earlier versions, FNV-1a over the same fields (16 hex digits), which

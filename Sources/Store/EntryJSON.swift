@@ -97,24 +97,24 @@ enum EntryJSON {
             bytes.reserveCapacity(capacity)
         }
 
-        mutating func string(_ name: String, _ value: String?) {
+        mutating func string(_ name: StaticString, _ value: String?) {
             guard let value else { return }
             key(name)
             Self.appendString(value, to: &bytes)
         }
 
-        mutating func integer(_ name: String, _ value: Int?) {
+        mutating func integer(_ name: StaticString, _ value: Int?) {
             guard let value else { return }
             key(name)
             bytes += String(value).utf8
         }
 
-        mutating func raw(_ name: String, _ json: [UInt8]) {
+        mutating func raw(_ name: StaticString, _ json: [UInt8]) {
             key(name)
             bytes += json
         }
 
-        mutating func array<Element>(_ name: String, _ values: [Element]?, _ element: (Element) -> [UInt8]) {
+        mutating func array<Element>(_ name: StaticString, _ values: [Element]?, _ element: (Element) -> [UInt8]) {
             guard let values else { return }
             key(name)
             bytes.append(UInt8(ascii: "["))
@@ -130,9 +130,12 @@ enum EntryJSON {
             return bytes
         }
 
-        private mutating func key(_ name: String) {
+        /// A member's name: one of the literals above, which need no escape.
+        private mutating func key(_ name: StaticString) {
             if bytes.count > 1 { bytes.append(UInt8(ascii: ",")) }
-            Self.appendString(name, to: &bytes)
+            bytes.append(UInt8(ascii: "\""))
+            bytes.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
+            bytes.append(UInt8(ascii: "\""))
             bytes.append(UInt8(ascii: ":"))
         }
 

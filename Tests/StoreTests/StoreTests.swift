@@ -125,6 +125,8 @@ import Testing
         while try hashes.next() { stored.append(hashes.text(0) ?? "") }
         #expect(stored == [EntryIdentity.legacyContentHash(of: kept), EntryIdentity.contentHash(of: changed)])
         #expect(stored[1].hasPrefix("xxh64:") && stored[1].count == 22)
+        // XXH64 of the three fields' XXH64 values, little-endian (Python's xxhash gives the same).
+        #expect(EntryIdentity.contentHash(of: kept) == "xxh64:8f65b08a87eb8266")
     }
 
     @Test func itemsWithoutGuidAreKeyedByCanonicalLink() throws {
