@@ -58,7 +58,7 @@ public struct Tagger: Sendable {
         /// The bytes (in `patternBytes`) of the one first word all these patterns share, checked
         /// once per position instead of once per pattern; nil when two first words share a hash.
         var firstWord: Range<Int32>?
-        /// A bit per hash of the patterns' second words (`hash % 64`): a word followed by none of
+        /// A bit per hash of the patterns' second words (`hash >> 58`, its high bits): a word followed by none of
         /// them starts no match, which settles most places where a common word such as "the" or
         /// "on" begins some pattern with one test. Nil when a pattern is one word long or its
         /// second word is a wildcard.
@@ -165,7 +165,7 @@ public struct Tagger: Sendable {
                     secondWords = nil
                     break
                 }
-                secondWords? |= 1 &<< (second.hash % 64)
+                secondWords? |= 1 &<< (second.hash >> 58)
             }
             return Candidates(entries: entries, cues: cues, firstWord: firstWord, secondWords: secondWords)
         }
@@ -179,7 +179,8 @@ public struct Tagger: Sendable {
     /// The hash of two words in a row, for `firstPairs`.
     @inline(__always)
     private static func pairHash(_ first: UInt64, _ second: UInt64) -> UInt64 {
-        first ^ (second >> 17 | second << 47)
+        // The second word's bits 32–47 meet the first's high bits, which `Bits` reads.
+        first ^ (second >> 48 | second << 16)
     }
 
     /// Tags an item from its title and plain-text body; `date` picks the openness of models whose
@@ -255,7 +256,7 @@ public struct Tagger: Sendable {
             }
             let found = candidates[slot]
             if let secondWords = found.secondWords,
-                position + 1 == words.count || secondWords & (1 &<< (words[position + 1].hash % 64)) == 0
+                position + 1 == words.count || secondWords & (1 &<< (words[position + 1].hash >> 58)) == 0
             {
                 position += 1
                 continue
@@ -441,18 +442,19 @@ public struct Tagger: Sendable {
     }
 }
 
-/// A set of 2^16 bits addressed by hashes, for filters that may answer yes wrongly but never no.
+/// A set of 2^16 bits addressed by the high bits of hashes (`Words.hash`), for filters that may
+/// answer yes wrongly but never no.
 struct Bits: Sendable {
     private var words = [UInt64](repeating: 0, count: (1 << 16) / 64)
 
     mutating func insert(_ hash: UInt64) {
-        let bit = Int(truncatingIfNeeded: hash) & 0xFFFF
+        let bit = Int(truncatingIfNeeded: hash >> 48)
         words[bit >> 6] |= 1 &<< UInt64(bit & 63)
     }
 
     @inline(__always)
     func contains(_ hash: UInt64) -> Bool {
-        let bit = Int(truncatingIfNeeded: hash) & 0xFFFF
+        let bit = Int(truncatingIfNeeded: hash >> 48)
         return words[bit >> 6] & (1 &<< UInt64(bit & 63)) != 0
     }
 }

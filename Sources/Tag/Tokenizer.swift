@@ -67,20 +67,23 @@ struct Words {
     /// The hash of a word's bytes, read eight at a time from `start`, which must be readable
     /// for `count` rounded up to eight (`padding`). Only ever compared within one process: the
     /// tagger hashes its patterns' words the same way.
+    ///
+    /// A word of eight bytes or fewer takes one multiplication by an odd constant, which no two
+    /// such words share a result of; its high bits depend on every byte, and the filters and
+    /// tables that take a few bits of a hash take those (`Bits`, `HashIndex`).
     @inline(__always)
     static func hash(_ start: UnsafePointer<UInt8>, count: Int) -> UInt64 {
         var value = UInt64(truncatingIfNeeded: count) &* 0x9E37_79B9_7F4A_7C15
         var offset = 0
         while offset < count {
-            var chunk = UnsafeRawPointer(start + offset).loadUnaligned(as: UInt64.self)
+            var chunk = UInt64(littleEndian: UnsafeRawPointer(start + offset).loadUnaligned(as: UInt64.self))
             let remaining = count - offset
             if remaining < 8 { chunk &= (1 &<< UInt64(remaining &* 8)) &- 1 }
-            value = (value ^ UInt64(littleEndian: chunk)) &* 0xBF58_476D_1CE4_E5B9
-            value ^= value >> 31
+            if offset > 0 { value ^= value >> 29 }
+            value = (value ^ chunk) &* 0xBF58_476D_1CE4_E5B9
             offset += 8
         }
-        value = (value ^ value >> 33) &* 0xFF51_AFD7_ED55_8CCD
-        return value ^ value >> 33
+        return value
     }
 
     /// The hash of a lower-case word on its own (a pattern's word).
@@ -220,11 +223,9 @@ struct Words {
         guard others != 0 else { return nil }
         let length = min(others.trailingZeroBitCount / 8, count - start)
         guard start + length == count || lowered[start + length] < 0x80 else { return nil }
-        var value =
+        let value =
             (UInt64(truncatingIfNeeded: length) &* 0x9E37_79B9_7F4A_7C15 ^ chunk & ((1 &<< UInt64(length &* 8)) &- 1)) &* 0xBF58_476D_1CE4_E5B9
-        value ^= value >> 31
-        value = (value ^ value >> 33) &* 0xFF51_AFD7_ED55_8CCD
-        return Word(start: Int32(start), count: Int32(length), isCapitalized: capitalized, hash: value ^ value >> 33)
+        return Word(start: Int32(start), count: Int32(length), isCapitalized: capitalized, hash: value)
     }
 
     /// The high bit of each byte of `chunk` that is a lower-case ASCII letter.
