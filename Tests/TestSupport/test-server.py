@@ -111,7 +111,16 @@ class Handler(BaseHTTPRequestHandler):
             with LOCK:
                 IN_FLIGHT[group] = IN_FLIGHT.get(group, 0) + 1
                 HIGHEST[group] = max(HIGHEST.get(group, 0), IN_FLIGHT[group])
-            time.sleep(int(params.get("ms", "100")) / 1000)
+            # With until=N the answer waits (at most ms) until N requests of the group have been
+            # in flight at once, so a client that is slow to start its transfers still shows them
+            # overlapping; without it, it waits ms.
+            deadline = time.monotonic() + int(params.get("ms", "100")) / 1000
+            until = int(params.get("until", "0"))
+            while time.monotonic() < deadline:
+                with LOCK:
+                    if until and HIGHEST[group] >= until:
+                        break
+                time.sleep(0.005)
             with LOCK:
                 IN_FLIGHT[group] -= 1
             return self.send(200, FEED, [("Content-Type", "application/rss+xml")])
