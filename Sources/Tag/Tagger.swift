@@ -58,11 +58,6 @@ public struct Tagger: Sendable {
         /// The bytes (in `patternBytes`) of the one first word all these patterns share, checked
         /// once per position instead of once per pattern; nil when two first words share a hash.
         var firstWord: Range<Int32>?
-        /// A bit per hash of the patterns' second words (`hash >> 58`, its high bits): a word followed by none of
-        /// them starts no match, which settles most places where a common word such as "the" or
-        /// "on" begins some pattern with one test. Nil when a pattern is one word long or its
-        /// second word is a wildcard.
-        var secondWords: UInt64?
     }
 
     /// The candidates of one first word while the tagger is built.
@@ -158,16 +153,7 @@ public struct Tagger: Sendable {
             cueList += found.cues.sorted { $0.pattern.count > $1.pattern.count }
             let first = (found.entries.first?.pattern ?? found.cues.first?.pattern).map { pool.words[Int($0.words.lowerBound)] }
             let firstWord = sharedSlots.contains(slot) || first?.kind != .literal ? nil : first?.bytes
-            var secondWords: UInt64? = 0
-            for pattern in found.entries.map(\.pattern) + found.cues.map(\.pattern) {
-                let second = pattern.count > 1 ? pool.words[Int(pattern.words.lowerBound) + 1] : nil
-                guard let second, second.kind == .literal else {
-                    secondWords = nil
-                    break
-                }
-                secondWords? |= 1 &<< (second.hash >> 58)
-            }
-            return Candidates(entries: entries, cues: cues, firstWord: firstWord, secondWords: secondWords)
+            return Candidates(entries: entries, cues: cues, firstWord: firstWord)
         }
         self.entryList = entryList
         self.cueList = cueList
@@ -255,12 +241,6 @@ public struct Tagger: Sendable {
                 continue
             }
             let found = candidates[slot]
-            if let secondWords = found.secondWords,
-                position + 1 == words.count || secondWords & (1 &<< (words[position + 1].hash >> 58)) == 0
-            {
-                position += 1
-                continue
-            }
             var checked = 0
             if let firstWord = found.firstWord {
                 guard words.word(at: position, is: patternBytes, firstWord) else {
