@@ -182,7 +182,7 @@ struct Words {
                     flush(at: index)
                 }
                 // A word of ASCII letters that ends within eight bytes, most words of English,
-                // is found, hashed and kept from one read of those bytes.
+                // is found from one eight-byte read, without the byte-by-byte loop below.
                 if length == 0, characterClass == .letter,
                     let word = shortWord(lower, at: index, count: count, capitalized: byte &- UInt8(ascii: "A") < 26)
                 {
@@ -214,8 +214,7 @@ struct Words {
     }
 
     /// The word of ASCII letters at `start` of `lowered` when it is shorter than eight bytes and
-    /// what follows it ends it (anything but a non-ASCII byte, which would continue it), with
-    /// the hash `hash(_:count:)` gives.
+    /// what follows it ends it (anything but a non-ASCII byte, which would continue it).
     @inline(__always)
     private static func shortWord(_ lowered: UnsafePointer<UInt8>, at start: Int, count: Int, capitalized: Bool) -> Word? {
         let chunk = UInt64(littleEndian: UnsafeRawPointer(lowered + start).loadUnaligned(as: UInt64.self))
@@ -223,9 +222,7 @@ struct Words {
         guard others != 0 else { return nil }
         let length = min(others.trailingZeroBitCount / 8, count - start)
         guard start + length == count || lowered[start + length] < 0x80 else { return nil }
-        let value =
-            (UInt64(truncatingIfNeeded: length) &* 0x9E37_79B9_7F4A_7C15 ^ chunk & ((1 &<< UInt64(length &* 8)) &- 1)) &* 0xBF58_476D_1CE4_E5B9
-        return Word(start: Int32(start), count: Int32(length), isCapitalized: capitalized, hash: value)
+        return Word(start: Int32(start), count: Int32(length), isCapitalized: capitalized, hash: hash(lowered + start, count: length))
     }
 
     /// The high bit of each byte of `chunk` that is a lower-case ASCII letter.
