@@ -101,3 +101,13 @@ extension Collection where Element == UInt8 {
         return nil
     }
 }
+
+extension [UInt8] {
+    /// Appends a literal's UTF-8 as one copy (`append(contentsOf: "…".utf8)` walks the string's
+    /// view a byte at a time, and the markup and JSON writers append a few literals per tag or
+    /// member).
+    @inlinable
+    public mutating func append(literal: StaticString) {
+        append(contentsOf: UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
+    }
+}

@@ -5,11 +5,3 @@ extension String {
         utf8.withContiguousStorageIfAvailable { $0.contains(byte) } ?? utf8.contains(byte)
     }
 }
-
-extension [UInt8] {
-    /// Appends a literal's UTF-8 as one copy (`append(contentsOf: "…".utf8)` walks the string's
-    /// view a byte at a time, and markup writers append a few literals per tag).
-    mutating func append(literal: StaticString) {
-        append(contentsOf: UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
-    }
-}

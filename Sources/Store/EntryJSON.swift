@@ -134,7 +134,7 @@ enum EntryJSON {
         private mutating func key(_ name: StaticString) {
             if bytes.count > 1 { bytes.append(UInt8(ascii: ",")) }
             bytes.append(UInt8(ascii: "\""))
-            bytes.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
+            bytes.append(literal: name)
             bytes.append(UInt8(ascii: "\""))
             bytes.append(UInt8(ascii: ":"))
         }
@@ -161,7 +161,7 @@ enum EntryJSON {
                     case UInt8(ascii: "\r"): bytes.append(UInt8(ascii: "r"))
                     case UInt8(ascii: "\t"): bytes.append(UInt8(ascii: "t"))
                     default:
-                        bytes.append(contentsOf: "u00".utf8)
+                        bytes.append(literal: "u00")
                         bytes.append(hex[Int(byte >> 4)])
                         bytes.append(hex[Int(byte & 0xF)])
                     }
