@@ -116,7 +116,6 @@ public final class Store {
     ///   thread of its own (`BackgroundCheckpointer`), for a long-running writer such as the daemon.
     public init(path: String, checkpointsInBackground: Bool = false, pagesPerCheckpoint: Int32 = 1000) throws {
         database = try Database(path: path)
-        checkpointer = nil
         try migrate()
         if checkpointsInBackground {
             let checkpointer = try BackgroundCheckpointer(path: path, pagesPerCheckpoint: pagesPerCheckpoint)

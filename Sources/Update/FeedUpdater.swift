@@ -99,7 +99,7 @@ public struct FeedUpdater: Sendable {
             etag: attempt.response?.etag ?? feed.etag, lastModified: attempt.response?.lastModified ?? feed.lastModified,
             movedTo: attempt.movedTo, error: attempt.error, nextFetchAt: decision.nextFetchAt, disableReason: decision.disableReason)
         outcome.prepared = attempt.prepared
-        return ResultWriter.Result(outcome: outcome, url: attempt.movedTo ?? feed.url, error: attempt.error)
+        return ResultWriter.Result(outcome: outcome, url: attempt.movedTo ?? feed.url)
     }
 
     /// Tags every entry that has no tag yet, a batch at a time to bound memory.

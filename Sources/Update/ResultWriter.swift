@@ -11,11 +11,11 @@ import Synchronization
 /// `@unchecked Sendable`: `store` is used only on `queue` until `finish()` has returned, and the
 /// rest of the state is under `state`'s lock.
 final class ResultWriter: @unchecked Sendable {
-    /// One result waiting to be written, with what its report needs.
+    /// One result waiting to be written, with the URL its report names (the feed's new one after
+    /// a permanent redirect).
     struct Result {
         var outcome: FetchOutcome
         var url: String
-        var error: String?
     }
 
     private struct State {
@@ -109,7 +109,7 @@ final class ResultWriter: @unchecked Sendable {
                 reports = zip(batch, saved).map { result, saved in
                     FeedUpdater.Report(
                         url: result.url, status: result.outcome.status, newEntries: saved.newEntries, updatedEntries: saved.updatedEntries,
-                        error: result.error, nextFetchAt: result.outcome.nextFetchAt)
+                        error: result.outcome.error, nextFetchAt: result.outcome.nextFetchAt)
                 }
             } catch {
                 state.withLock { $0.failure = $0.failure ?? error }
