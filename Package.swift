@@ -14,7 +14,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
     ],
     targets: [
-        // C boundaries: only AINewsParse sees libxml2, only AINewsFetch will see libcurl.
+        // C boundaries: only AINewsParse sees libxml2, only AINewsFetch sees libcurl and ISA-L.
         .systemLibrary(
             name: "CLibXML2",
             path: "Sources/CLibXML2",
@@ -26,6 +26,12 @@ let package = Package(
             path: "Sources/CCurl",
             linkerSettings: [.linkedLibrary("curl")]
         ),
+        // Decodes gzip and deflate response bodies (libcurl's own decoding goes through zlib).
+        .systemLibrary(
+            name: "CISAL",
+            path: "Sources/CISAL",
+            providers: [.apt(["libisal-dev"])]
+        ),
         .systemLibrary(
             name: "CSQLite",
             path: "Sources/CSQLite",
@@ -34,7 +40,7 @@ let package = Package(
         .target(name: "AINewsCore", path: "Sources/Core"),
         .target(
             name: "AINewsFetch",
-            dependencies: ["CCurl"],
+            dependencies: ["CCurl", "CISAL"],
             path: "Sources/Fetch"
         ),
         .target(

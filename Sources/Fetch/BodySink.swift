@@ -1,15 +1,21 @@
 import CCurl
 import Foundation
 
-/// Receives body bytes from libcurl's write callback, counting them against the limit.
+/// Receives body bytes from libcurl's write callback, decodes them when the response is
+/// compressed, and counts them against the limit: the decoded bytes, and the bytes received
+/// (so that compressed data which decodes to nothing cannot run forever either).
 final class BodySink {
     unowned let easy: CurlEasy
     let limit: Int
     let consume: (UnsafeRawBufferPointer, ResponseHead) throws -> Void
+    /// Decoded body bytes passed to `consume`.
     var received = 0
+    /// Body bytes as they came from the network.
+    private var receivedOnWire = 0
     var exceededLimit = false
     var failure: (any Error)?
     private var head: ResponseHead?
+    private var decoder: ContentDecoder?
 
     init(easy: CurlEasy, limit: Int, consume: @escaping (UnsafeRawBufferPointer, ResponseHead) throws -> Void) {
         self.easy = easy
@@ -31,9 +37,24 @@ final class BodySink {
 
     /// The error to report for a failed transfer: the sink's own reason when it stopped it.
     func failure(for error: FetchError) -> FetchError {
+        decoder = nil
         if exceededLimit { return .bodyTooLarge(limit: limit) }
+        if let failure = failure as? FetchError { return failure }
         if let failure { return .consumerFailed(String(describing: failure)) }
         return error
+    }
+
+    /// The outcome of a transfer libcurl completed: its response, unless the compressed body
+    /// was cut short. The decoder's memory goes now rather than with the sink, which lives until
+    /// the task that awaited the transfer resumes.
+    func finish(for request: FetchRequest) -> Result<FetchResponse, FetchError> {
+        defer { decoder = nil }
+        do throws(FetchError) {
+            try decoder?.finish()
+        } catch {
+            return .failure(error)
+        }
+        return .success(response(for: request))
     }
 
     /// The response of a finished transfer.
@@ -58,24 +79,43 @@ final class BodySink {
 
     /// False stops the transfer (libcurl then fails with a write error).
     func receive(_ bytes: UnsafeRawBufferPointer) -> Bool {
-        received += bytes.count
-        guard received <= limit else {
+        receivedOnWire += bytes.count
+        guard receivedOnWire <= limit else {
             exceededLimit = true
             return false
         }
-        // The final response's headers have all arrived before its first body byte.
-        let head =
-            self.head
-            ?? ResponseHead(
-                status: easy.info(CURLINFO_RESPONSE_CODE), effectiveURL: easy.info(CURLINFO_EFFECTIVE_URL) ?? "",
-                contentType: easy.info(CURLINFO_CONTENT_TYPE))
-        self.head = head
         do {
-            try consume(bytes, head)
+            let head: ResponseHead
+            if let known = self.head {
+                head = known
+            } else {
+                // The final response's headers have all arrived before its first body byte.
+                head = ResponseHead(
+                    status: easy.info(CURLINFO_RESPONSE_CODE), effectiveURL: easy.info(CURLINFO_EFFECTIVE_URL) ?? "",
+                    contentType: easy.info(CURLINFO_CONTENT_TYPE))
+                self.head = head
+                decoder = try ContentDecoder(contentEncoding: easy.header("Content-Encoding"))
+            }
+            if let decoder {
+                try decoder.decode(bytes) { decoded in try deliver(decoded, head) }
+            } else {
+                try deliver(bytes, head)
+            }
             return true
+        } catch is LimitExceeded {
+            exceededLimit = true
+            return false
         } catch {
             failure = error
             return false
         }
+    }
+
+    private struct LimitExceeded: Error {}
+
+    private func deliver(_ bytes: UnsafeRawBufferPointer, _ head: ResponseHead) throws {
+        received += bytes.count
+        guard received <= limit else { throw LimitExceeded() }
+        try consume(bytes, head)
     }
 }

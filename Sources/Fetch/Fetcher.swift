@@ -112,7 +112,7 @@ public final class Fetcher: Sendable {
                 let code = message.pointee.data.result
                 curl_multi_remove_handle(multi.handle, handle)
                 if code == CURLE_OK {
-                    transfer.continuation.resume(returning: transfer.sink.response(for: transfer.request))
+                    transfer.continuation.resume(with: transfer.sink.finish(for: transfer.request))
                 } else {
                     transfer.continuation.resume(throwing: transfer.sink.failure(for: transfer.easy.error(for: code)))
                 }

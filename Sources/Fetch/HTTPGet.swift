@@ -62,20 +62,24 @@ public enum FetchError: Error, Equatable, CustomStringConvertible {
     case bodyTooLarge(limit: Int)
     /// The consumer of the body stopped the transfer.
     case consumerFailed(String)
+    /// The body's Content-Encoding is not one ainews asked for, or its compressed data is
+    /// corrupt or cut short.
+    case badContentEncoding(String)
 
     public var description: String {
         switch self {
         case .transfer(let code, let message): return "\(message) (curl error \(code))"
         case .bodyTooLarge(let limit): return "response body larger than \(limit) bytes"
         case .consumerFailed(let reason): return reason
+        case .badContentEncoding(let reason): return reason
         }
     }
 }
 
 /// A single HTTP(S) GET on a libcurl easy handle, streaming the decoded body to the caller.
 ///
-/// Only http and https, also across redirects (at most 5); compressed bodies are decoded by
-/// libcurl (gzip, deflate, br, zstd as built); the size limit counts decoded bytes.
+/// Only http and https, also across redirects (at most 5); gzip and deflate bodies are decoded
+/// (`ContentDecoder`); the size limit counts decoded bytes.
 ///
 /// ```swift
 /// let response = try HTTPGet.fetch(FetchRequest(url: "https://example.org/feed.xml")) { chunk, head in
@@ -96,7 +100,7 @@ public enum HTTPGet {
             } catch {
                 return .failure(sink.failure(for: error))
             }
-            return .success(sink.response(for: request))
+            return sink.finish(for: request)
         }
         return try result.get()
     }

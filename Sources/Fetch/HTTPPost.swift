@@ -22,6 +22,6 @@ public enum HTTPPost {
         } catch {
             throw sink.failure(for: error)
         }
-        return (sink.response(for: request), answer)
+        return (try sink.finish(for: request).get(), answer)
     }
 }

@@ -39,6 +39,36 @@ import Testing
         #expect(String(decoding: body, as: UTF8.self).hasPrefix("<?xml"))
     }
 
+    /// LONG_FEED of the test server, as it is.
+    private func longFeed() throws -> [UInt8] {
+        try fetch(FetchRequest(url: server.url("/encoded-bytes?coding=identity"))).1
+    }
+
+    @Test(arguments: ["gzip", "x-gzip", "deflate-zlib", "deflate-raw", "gzip-members", "gzip-trailing", "identity"])
+    func encodedBodiesArriveDecoded(coding: String) throws {
+        let expected = try longFeed()
+        #expect(expected.count > ContentDecoder.outputSize * 3)
+        // Whole, then a byte or seven per write, so that headers and member boundaries are split.
+        for drip in [0, 1, 7] {
+            let (response, body, _) = try fetch(FetchRequest(url: server.url("/encoded?coding=\(coding)&drip=\(drip)")))
+            #expect(response.status == 200)
+            #expect(body.elementsEqual(expected), "\(coding), \(drip) bytes a write: \(body.count) of \(expected.count) bytes")
+            #expect(response.bodyBytes == expected.count)
+        }
+    }
+
+    @Test(arguments: [
+        ("gzip-truncated", "the gzip body ends before its compressed data does"),
+        ("gzip-bad-crc", "the gzip body's checksum does not match its data"),
+        ("gzip-corrupt", "the gzip body holds invalid compressed data"),
+        ("br", "the body's Content-Encoding 'br' is not gzip or deflate"),
+    ])
+    func badlyEncodedBodiesAreClearErrors(coding: String, message: String) throws {
+        #expect(throws: FetchError.badContentEncoding(message)) {
+            try fetch(FetchRequest(url: server.url("/encoded?coding=\(coding)")))
+        }
+    }
+
     @Test func gzipBombStopsAtTheDecodedLimit() throws {
         var received = 0
         #expect(throws: FetchError.bodyTooLarge(limit: 1 << 20)) {

@@ -4,9 +4,11 @@ standard input closes (so it dies with the test process that started it)."""
 import gzip
 import json
 import os
+import socket
 import sys
 import threading
 import time
+import zlib
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 FEED = b"""<?xml version="1.0" encoding="utf-8"?>
@@ -17,6 +19,35 @@ FEED = b"""<?xml version="1.0" encoding="utf-8"?>
 WRONG_CHARSET = ('<?xml version="1.0"?>\n<rss version="2.0"><channel><title>Zürich café</title><link>/</link>'
                  '<item><title>Été naïve — {0}</title><link>/posts/{0}</link></item></channel></rss>\n')
 BOMB = gzip.compress(b"\0" * (64 << 20), compresslevel=9)
+# A feed longer than the decoder's 16 KiB output buffer, for the Content-Encoding tests.
+LONG_FEED = (b'<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0"><channel><title>Long feed</title>'
+             + b"".join(b"<item><title>Item %d</title><link>/posts/%d</link><description>%s</description></item>\n"
+                        % (i, i, b"words of the item %d " % i * 8) for i in range(300))
+             + b"</channel></rss>\n")
+
+
+def raw_deflate(data):
+    compressor = zlib.compressobj(6, zlib.DEFLATED, -15)
+    return compressor.compress(data) + compressor.flush()
+
+
+# /encoded?coding=NAME: LONG_FEED with Content-Encoding (header value, body).
+def encoded(coding):
+    whole = gzip.compress(LONG_FEED)
+    half = len(LONG_FEED) // 2
+    return {
+        "gzip": ("gzip", whole),
+        "x-gzip": ("x-gzip", whole),
+        "deflate-zlib": ("deflate", zlib.compress(LONG_FEED)),
+        "deflate-raw": ("deflate", raw_deflate(LONG_FEED)),
+        "gzip-members": ("gzip", gzip.compress(LONG_FEED[:half]) + gzip.compress(LONG_FEED[half:])),
+        "gzip-trailing": ("gzip", whole + b"\0\0trailing bytes"),
+        "gzip-truncated": ("gzip", whole[: len(whole) // 2]),
+        "gzip-bad-crc": ("gzip", whole[:-8] + bytes([whole[-8] ^ 0xFF]) + whole[-7:]),
+        "gzip-corrupt": ("gzip", whole[:10] + b"\xff" * 64 + whole[74:]),
+        "br": ("br", b"\x1b\x00\x00"),
+        "identity": ("identity", LONG_FEED),
+    }[coding]
 # In-flight and highest concurrent requests per group, for the connection-limit tests.
 LOCK = threading.Lock()
 IN_FLIGHT = {}
@@ -71,6 +102,30 @@ class Handler(BaseHTTPRequestHandler):
             if "gzip" not in self.headers.get("Accept-Encoding", ""):
                 return self.send(406)
             return self.send(200, gzip.compress(FEED), [("Content-Type", "application/rss+xml"), ("Content-Encoding", "gzip")])
+        if path in ("/encoded", "/encoded-bytes"):
+            # /encoded-bytes gives the same bytes without the header, for the decoder's own tests.
+            params = dict(p.split("=", 1) for p in query.split("&") if "=" in p)
+            coding, body = encoded(params["coding"])
+            headers = [("Content-Type", "application/rss+xml")]
+            if path == "/encoded":
+                headers.append(("Content-Encoding", coding))
+            drip = int(params.get("drip", "0"))
+            if not drip:
+                return self.send(200, body, headers)
+            # The body in pieces of `drip` bytes, each its own write, so it arrives in many reads.
+            self.send_response(200)
+            for name, value in headers:
+                self.send_header(name, value)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.flush()
+            self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            for start in range(0, len(body), drip):
+                self.wfile.write(body[start:start + drip])
+                self.wfile.flush()
+                if start // drip % 64 == 0:
+                    time.sleep(0.001)
+            return
         if path == "/bomb":
             return self.send(200, BOMB, [("Content-Type", "application/rss+xml"), ("Content-Encoding", "gzip")])
         if path == "/endless":
