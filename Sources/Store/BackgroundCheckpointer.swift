@@ -75,7 +75,16 @@ final class BackgroundCheckpointer: @unchecked Sendable {
         guard newPages >= pagesPerCheckpoint, !isScheduled.exchange(true, ordering: .acquiringAndReleasing) else { return }
         queue.async { [self] in
             // A busy result (another process checkpointing) is retried after a later commit.
-            copiedPages.store(connection.checkpoint(SQLITE_CHECKPOINT_PASSIVE), ordering: .relaxed)
+            var result = connection.checkpoint(SQLITE_CHECKPOINT_PASSIVE)
+            // Commits that came while this one was waiting or running found it scheduled and
+            // asked for nothing: when they added another batch, copy it now rather than after
+            // the next commit, which may never come.
+            while result.logPages - result.copiedPages >= pagesPerCheckpoint {
+                let next = connection.checkpoint(SQLITE_CHECKPOINT_PASSIVE)
+                guard next.copiedPages > result.copiedPages else { break }
+                result = next
+            }
+            copiedPages.store(result.copiedPages, ordering: .relaxed)
             isScheduled.store(false, ordering: .releasing)
         }
     }

@@ -83,14 +83,14 @@ final class Database {
 
     /// Copies the write-ahead log into the database: `SQLITE_CHECKPOINT_PASSIVE` copies what it
     /// can without waiting for anyone, `SQLITE_CHECKPOINT_TRUNCATE` waits (up to the busy
-    /// timeout) to copy all of it and empties the file. Returns how many of the log's pages are
-    /// copied.
+    /// timeout) to copy all of it and empties the file. Returns how many pages the log holds and
+    /// how many of them are copied.
     @discardableResult
-    func checkpoint(_ mode: Int32) -> Int32 {
+    func checkpoint(_ mode: Int32) -> (logPages: Int32, copiedPages: Int32) {
         var logPages: Int32 = 0
         var copiedPages: Int32 = 0
         sqlite3_wal_checkpoint_v2(handle, nil, mode, &logPages, &copiedPages)
-        return max(0, copiedPages)
+        return (max(0, logPages), max(0, copiedPages))
     }
 
     var lastInsertedRowID: Int64 { sqlite3_last_insert_rowid(handle) }
