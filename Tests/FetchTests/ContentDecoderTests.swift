@@ -59,3 +59,43 @@ import Testing
         }
     }
 }
+
+@Suite struct ContentDecoderDamageTests {
+    let server = TestServer.shared
+
+    /// Damaged compressed bodies (changed bytes, cuts, garbage spliced in) either decode or end
+    /// in a `badContentEncoding` error; none crashes or reports another kind of error.
+    @Test(arguments: [("gzip", "gzip"), ("deflate-zlib", "deflate"), ("deflate-raw", "deflate")])
+    func damagedBodiesFailCleanly(name: String, coding: String) throws {
+        var original: [UInt8] = []
+        _ = try HTTPGet.fetch(FetchRequest(url: server.url("/encoded-bytes?coding=\(name)"))) { chunk, _ in original.append(contentsOf: chunk) }
+        var failures = 0
+        for round in 0..<500 {
+            // Where and how to damage, spread over the body by a multiplicative hash of the round.
+            let mixed = (UInt64(round) &+ 1) &* 0x9E37_79B9_7F4A_7C15
+            let position = Int(mixed >> 40) % original.count
+            let byte = UInt8(truncatingIfNeeded: mixed >> 8) | 1
+            var damaged = original
+            switch round % 3 {
+            case 0:
+                for offset in 0..<(1 + round % 4) { damaged[(position + offset * 97) % damaged.count] ^= byte }
+            case 1:
+                damaged.removeLast(max(1, position))
+            default:
+                damaged.insert(contentsOf: (0..<64).map { UInt8(truncatingIfNeeded: mixed >> ($0 % 56)) }, at: position)
+            }
+            let decoder = try #require(try ContentDecoder(contentEncoding: coding))
+            var decoded = 0
+            do {
+                try damaged.withUnsafeBytes { chunk in try decoder.decode(chunk) { decoded += $0.count } }
+                try decoder.finish()
+            } catch FetchError.badContentEncoding {
+                failures += 1
+            }
+            #expect(decoded <= 1 << 20, "round \(round) decoded \(decoded) bytes")
+        }
+        // Most damage is caught (a checksum or the structure); some lands in ignored trailing
+        // bytes or past the end of the stream.
+        #expect(failures > 300, "\(name): \(failures) of 500 damaged bodies failed")
+    }
+}
