@@ -207,7 +207,12 @@ final class BodyReader: @unchecked Sendable {
             configuration.contentType = head.contentType
             parser = FeedParser(configuration: configuration)
         }
-        try parser?.append(chunk)
+        do {
+            try parser?.append(chunk)
+        } catch {
+            // A page long enough to be found out before its end stops the transfer here.
+            throw naming(error)
+        }
         if keepsPrefix, parser?.hasFeedRoot == true {
             keepsPrefix = false
             prefix = []
@@ -219,10 +224,16 @@ final class BodyReader: @unchecked Sendable {
         guard let parser else { throw FeedParseError.empty }
         do {
             return try parser.finish()
-        } catch FeedParseError.notAFeed(let reason) where reason.contains("HTML") {
-            let links = FeedDiscovery.alternateLinks(inHTML: prefix, base: baseURL)
-            guard !links.isEmpty else { throw FeedParseError.notAFeed(reason) }
-            throw FeedParseError.notAFeed("\(reason); the page advertises \(links.joined(separator: ", "))")
+        } catch {
+            throw naming(error)
         }
+    }
+
+    /// `error`, naming the feeds the page advertises when the body is an HTML page.
+    private func naming(_ error: any Error) -> any Error {
+        guard case FeedParseError.notAFeed(let reason) = error, reason.contains("HTML") else { return error }
+        let links = FeedDiscovery.alternateLinks(inHTML: prefix, base: baseURL)
+        guard !links.isEmpty else { return error }
+        return FeedParseError.notAFeed("\(reason); the page advertises \(links.joined(separator: ", "))")
     }
 }

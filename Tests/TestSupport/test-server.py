@@ -92,6 +92,12 @@ class Handler(BaseHTTPRequestHandler):
             page = (b'<!DOCTYPE html><html><head><title>Site</title>'
                     b'<link rel="alternate" type="application/rss+xml" href="/feed.xml"></head><body><p>Hi</p></body></html>')
             return self.send(200, page, [("Content-Type", "text/html; charset=utf-8")])
+        if path == "/long-page.html":
+            # Long enough that the parser finds the page out before its end.
+            page = (b'<!DOCTYPE html><html><head><title>Site</title>'
+                    b'<link rel="alternate" type="application/atom+xml" href="/atom.xml"></head><body>'
+                    + b"<p>A long page of news.</p>" * 20000 + b"</body></html>")
+            return self.send(200, page, [("Content-Type", "text/html; charset=utf-8")])
         if path == "/feed.xml":
             if self.headers.get("If-None-Match") == '"v1"':
                 return self.send(304, headers=[("ETag", '"v1"')])

@@ -30,7 +30,7 @@ import Testing
 
     @Test func oneCycleHandlesEveryKindOfResponse() async throws {
         defer { fetcher.shutdown() }
-        let paths = ["/feed.xml", "/moved", "/temp", "/gone", "/missing", "/retry", "/unavailable", "/page.html", "/cached.xml"]
+        let paths = ["/feed.xml", "/moved", "/temp", "/gone", "/missing", "/retry", "/unavailable", "/page.html", "/cached.xml", "/long-page.html"]
         for path in paths { try store.addFeed(url: server.url(path), at: t0) }
         let updater = FeedUpdater(fetcher: fetcher)
         let reports = try await updater.update(try store.feeds(), store: store, tagger: Self.tagger, at: t0)
@@ -51,6 +51,7 @@ import Testing
         #expect(feed(7).lastError?.contains("HTML page") == true)
         #expect(feed(7).lastError?.contains("advertises \(server.url("/feed.xml"))") == true, "the error names the page's feed")
         #expect((6480...7920).contains(wait(feed(8)) ?? 0), "Cache-Control max-age stretches the interval")
+        #expect(feed(9).lastError?.contains("advertises \(server.url("/atom.xml"))") == true, "also a page found out before its end")
 
         let entries = try store.entries()
         #expect(entries.count == 4, "one item from each feed that answered with a feed")
