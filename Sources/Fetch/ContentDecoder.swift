@@ -32,8 +32,9 @@ final class ContentDecoder {
     /// The decoder for a Content-Encoding header, nil when the body is not compressed.
     /// Throws for a coding ainews did not ask for (br, zstd, compress, or several stacked).
     init?(contentEncoding header: String?) throws(FetchError) {
+        // "none" is no coding either: some servers send it, and libcurl reads it as identity.
         let codings = (header ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }.filter {
-            !$0.isEmpty && $0 != "identity"
+            !$0.isEmpty && $0 != "identity" && $0 != "none"
         }
         guard let first = codings.first else { return nil }
         switch (first, codings.count) {

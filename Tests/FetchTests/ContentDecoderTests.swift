@@ -49,6 +49,7 @@ import Testing
     @Test func onlyGzipAndDeflateAreDecoded() throws {
         #expect(try ContentDecoder(contentEncoding: nil) == nil)
         #expect(try ContentDecoder(contentEncoding: "identity") == nil)
+        #expect(try ContentDecoder(contentEncoding: "None") == nil)
         #expect(try ContentDecoder(contentEncoding: " GZIP ")?.coding == .gzip)
         #expect(try ContentDecoder(contentEncoding: "identity, deflate")?.coding == .deflate)
         #expect(throws: FetchError.badContentEncoding("the body's Content-Encoding 'deflate, gzip' is not gzip or deflate")) {
