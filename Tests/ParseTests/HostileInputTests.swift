@@ -30,6 +30,16 @@ import Testing
         #expect(!feed.bozo)
     }
 
+    /// Declarations written with CR LF line breaks around the name (a Windows editor's DTD).
+    @Test func entityDeclarationsReadAcrossLineBreaks() throws {
+        let feed = try Fixture.parse(
+            text: "<?xml version=\"1.0\"?>\r\n<!DOCTYPE rss [\r\n<!ENTITY\r\nlab\r\n\"Example Lab\">\r\n<!ENTITY other SYSTEM \"x.ent\">\r\n]>\r\n"
+                + "<rss version=\"2.0\"><channel><title>&lab; news &other;</title></channel></rss>"
+        )
+        #expect(feed.feed.title == "Example Lab news &other;", "a refused entity stays as written")
+        #expect(feed.problems.contains { $0.contains("other") && $0.contains("external") }, "\(feed.problems)")
+    }
+
     @Test func brokenDoctypeLosesNothing() throws {
         let feed = try Fixture.parse("broken-doctype.xml")
         #expect(feed.bozo)
