@@ -59,8 +59,9 @@ public final class FeedParser {
     private let configuration: Configuration
     private var decoder: DocumentDecoder
     private var repair = XMLRepair()
-    /// The SAX receiver (and its builder) of the current read.
-    private var receiver: SAXReceiver
+    /// The SAX receiver (and its builder) of the current read, made when the read starts: each
+    /// read needs its own, and one made beforehand was thrown away by nearly every document.
+    private var receiver: SAXReceiver?
     private var parser: XMLPushParser?
     /// How the document is being read: see `Mode`.
     private var mode = Mode.undecided
@@ -91,8 +92,6 @@ public final class FeedParser {
             headerProblems.append("served as \(mediaType), which is not a feed type")
         }
         decoder = DocumentDecoder(httpCharset: Self.charset(in: configuration.contentType))
-        receiver = SAXReceiver(
-            builder: FeedBuilder(documentBase: configuration.baseURL, maxDepth: configuration.maxDepth), stopsOnError: false, errors: headerProblems)
     }
 
     deinit {
@@ -101,7 +100,7 @@ public final class FeedParser {
 
     /// Whether the root element read so far is a feed's (RSS, RDF or Atom): the document is no
     /// HTML page, whatever else may be wrong with it.
-    public var hasFeedRoot: Bool { receiver.builder.format != nil }
+    public var hasFeedRoot: Bool { receiver?.builder.format != nil }
 
     /// Parses a whole document.
     public func parse(_ bytes: [UInt8]) throws -> ParsedFeed {
@@ -141,12 +140,13 @@ public final class FeedParser {
             feed.bozo = feed.bozo || !decoder.problems.isEmpty
             return feed
         }
-        let builder = receiver.builder
-        if builder.isTooDeep { throw FeedParseError.tooDeep(limit: configuration.maxDepth) }
-        if let rejection = builder.rejection { throw FeedParseError.notAFeed(rejection) }
-        guard let feed = builder.result(encoding: decoder.encodingName, problems: decoder.problems + repair.problems + receiver.errors) else {
+        try throwIfNoFeed()
+        let errors = receiver?.errors ?? headerProblems
+        guard let builder = receiver?.builder,
+            let feed = builder.result(encoding: decoder.encodingName, problems: decoder.problems + repair.problems + errors)
+        else {
             if sawBinary { throw FeedParseError.binary }
-            throw FeedParseError.notAFeed(receiver.errors.first.map { "no XML root element (\($0))" } ?? "no XML root element")
+            throw FeedParseError.notAFeed(errors.first.map { "no XML root element (\($0))" } ?? "no XML root element")
         }
         return feed
     }
@@ -181,8 +181,15 @@ public final class FeedParser {
                 try all.withUnsafeBytes { try readCarefully($0, isFinal: isFinal) }
             }
         }
-        if receiver.builder.isTooDeep { throw FeedParseError.tooDeep(limit: configuration.maxDepth) }
-        if let rejection = receiver.builder.rejection { throw FeedParseError.notAFeed(rejection) }
+        try throwIfNoFeed()
+    }
+
+    /// Throws when what the read has seen settles that the document is no feed it will read: its
+    /// elements nest too deep, or its root is not a feed's.
+    private func throwIfNoFeed() throws {
+        guard let builder = receiver?.builder else { return }
+        if builder.isTooDeep { throw FeedParseError.tooDeep(limit: configuration.maxDepth) }
+        if let rejection = builder.rejection { throw FeedParseError.notAFeed(rejection) }
     }
 
     /// Pushes `history[start...]` to libxml2 as it is, unless it holds what only the careful
@@ -205,7 +212,7 @@ public final class FeedParser {
             startParser()
         }
         history.withUnsafeBufferPointer { parser!.push(UnsafeBufferPointer(rebasing: $0[begin...]), isFinal: isFinal) }
-        if receiver.needsCarefulRead { try readAgainCarefully(isFinal: isFinal) }
+        if receiver?.needsCarefulRead == true { try readAgainCarefully(isFinal: isFinal) }
     }
 
     /// Starts again on every byte so far, through the decoder and the repair filter.
@@ -245,6 +252,7 @@ public final class FeedParser {
         repair.repair(decoded, isFinal: isFinal, into: &repaired)
         if parser == nil {
             guard !repaired.isEmpty || isFinal else { return }
+            if receiver == nil { receiver = SAXReceiver(builder: makeBuilder(), stopsOnError: false, errors: headerProblems) }
             startParser()
         }
         repaired.withUnsafeBufferPointer { parser!.push($0, isFinal: isFinal) }
@@ -257,6 +265,7 @@ public final class FeedParser {
     /// Creates the libxml2 parser, calling the current receiver.
     private func startParser() {
         var handler = SAXReceiver.makeHandler()
+        guard let receiver else { preconditionFailure("a read starts its receiver before its parser") }
         let created = XMLPushParser(handler: &handler, userData: Unmanaged.passUnretained(receiver).toOpaque())
         receiver.context = created.rawContext
         parser = created
