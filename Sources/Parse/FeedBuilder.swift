@@ -1015,8 +1015,13 @@ final class FeedBuilder {
 }
 
 extension String {
-    /// The text without leading and trailing whitespace.
-    func trimmed() -> String { self[...].trimmed() }
+    /// The text without leading and trailing whitespace; the string itself, not a copy, when
+    /// both ends are printable ASCII (nearly every value a feed gives).
+    func trimmed() -> String {
+        let utf8 = self.utf8
+        if let first = utf8.first, let last = utf8.last, first > 0x20, first < 0x80, last > 0x20, last < 0x80 { return self }
+        return self[...].trimmed()
+    }
 }
 
 extension Substring {
