@@ -216,14 +216,18 @@ final class FeedBuilder {
 
         init(_ attributes: AttributeList) {
             for index in 0..<attributes.count {
-                switch attributes.name(at: index)?.name {
-                case "href": href = attributes.value(at: index)
-                case "rel": rel = attributes.value(at: index)
-                case "type": type = attributes.value(at: index)
-                case "title": title = attributes.value(at: index)
-                case "hreflang": hreflang = attributes.value(at: index)
-                case "length": length = attributes.value(at: index)
-                default: break
+                if attributes.isNamed("href", at: index) {
+                    href = attributes.value(at: index)
+                } else if attributes.isNamed("rel", at: index) {
+                    rel = attributes.value(at: index)
+                } else if attributes.isNamed("type", at: index) {
+                    type = attributes.value(at: index)
+                } else if attributes.isNamed("title", at: index) {
+                    title = attributes.value(at: index)
+                } else if attributes.isNamed("hreflang", at: index) {
+                    hreflang = attributes.value(at: index)
+                } else if attributes.isNamed("length", at: index) {
+                    length = attributes.value(at: index)
                 }
             }
         }

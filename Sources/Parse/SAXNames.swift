@@ -145,11 +145,38 @@ struct AttributeList {
     }
 
     /// The value of the attribute whose canonical name is `name`.
-    subscript(name: String) -> String? {
-        for index in 0..<count where self.name(at: index)?.name == name {
+    subscript(name: StaticString) -> String? {
+        for index in 0..<count where isNamed(name, at: index) {
             return value(at: index)
         }
         return nil
+    }
+
+    /// Whether the NUL-terminated `local`, lower-cased, is the lower-case ASCII `key`; nil when a
+    /// non-ASCII byte comes first, whose lower case only the canonical name can tell. An ASCII
+    /// byte that differs settles it (the characters before it were ASCII, so the canonical name
+    /// differs there too), and so does a name longer than the key (lower-casing never drops a
+    /// character).
+    private static func equalsLowerCased(_ local: UnsafePointer<xmlChar>, _ key: UnsafeBufferPointer<UInt8>) -> Bool? {
+        for offset in 0..<key.count {
+            let byte = local[offset]
+            if byte >= 0x80 { return nil }
+            let lower = byte &- UInt8(ascii: "A") < 26 ? byte | 0x20 : byte
+            if lower != key[offset] { return false }
+        }
+        return local[key.count] == 0
+    }
+
+    /// Whether the attribute at `index` has the canonical name `key`. A key without a prefix is
+    /// compared with the name's bytes as written, which settles nearly every attribute without
+    /// resolving its name; a prefixed name's canonical form always holds a ":".
+    func isNamed(_ key: StaticString, at index: Int) -> Bool {
+        let keyBytes = UnsafeBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount)
+        if let raw, let local = raw[index * 5], !keyBytes.contains(UInt8(ascii: ":")) {
+            if raw[index * 5 + 1] != nil { return false }
+            if let isEqual = Self.equalsLowerCased(local, keyBytes) { return isEqual }
+        }
+        return name(at: index)?.name.utf8.elementsEqual(keyBytes) ?? false
     }
 
     /// Whether the attribute at `index` is in the `xml:` namespace with local name `local`: the

@@ -32,6 +32,20 @@ import Testing
         }
     }
 
+    /// Attribute names match in any case, also where lower-casing is not ASCII's: the Kelvin
+    /// sign (U+212A) lower-cases to "k", so this guid is not a permalink and gives no link.
+    @Test func attributeNamesMatchLowerCased() throws {
+        for name in ["isPermaLink", "ISPERMALINK", "isPermaLin\u{212A}"] {
+            let feed = try Fixture.parse(
+                text: "<rss version=\"2.0\"><channel><item><title>T</title><guid \(name)=\"false\">https://a.example/1</guid></item></channel></rss>")
+            #expect(feed.entries.first?.link == nil, "\(name)")
+        }
+        let permalink = try Fixture.parse(
+            text: "<rss version=\"2.0\"><channel><item><title>T</title><guid isPermaLinks=\"false\">https://a.example/1</guid></item></channel></rss>"
+        )
+        #expect(permalink.entries.first?.link == "https://a.example/1", "another attribute leaves the guid a permalink")
+    }
+
     @Test func resultsDoNotDependOnOrderOrThread() async throws {
         let names = Fixture.names
         let documents = try names.map { try Fixture.bytes($0) }
