@@ -154,19 +154,22 @@ public enum DateParser {
                 // No field of a date has more than four digits.
                 guard let (value, digits) = readNumber(bytes, &index, maxDigits: 4) else { return nil }
                 if index < count, bytes[index] == UInt8(ascii: ":") {
-                    // A time: hh:mm[:ss][.fraction]
-                    var parts = [value]
-                    while index < count, bytes[index] == UInt8(ascii: ":"), parts.count < 3 {
+                    // A time: hh:mm[:ss][.fraction], in locals rather than an array, which
+                    // cost an allocation per date.
+                    var parts = (value, 0, 0)
+                    var partCount = 1
+                    while index < count, bytes[index] == UInt8(ascii: ":"), partCount < 3 {
                         index += 1
                         guard let (part, partDigits) = readNumber(bytes, &index, maxDigits: 2), partDigits > 0 else { return nil }
-                        parts.append(part)
+                        if partCount == 1 { parts.1 = part } else { parts.2 = part }
+                        partCount += 1
                     }
                     if index < count, bytes[index] == UInt8(ascii: ".") {
                         index += 1
                         while index < count, isDigit(bytes[index]) { index += 1 }
                     }
                     guard time == nil else { return nil }
-                    time = (parts[0], parts[1], parts.count > 2 ? parts[2] : 0)
+                    time = parts
                     continue
                 }
                 if index < count, bytes[index] == UInt8(ascii: "-") { index += 1 }

@@ -595,9 +595,13 @@ final class FeedBuilder {
         if let about = attributes["rdf:about"] {
             entry.id = about
         }
-        for field in Field.allCases {
-            priorities[PriorityKey(field: field, scope: .entry).index] = .max
-            priorities[PriorityKey(field: field, scope: .source).index] = .max
+        // Every entry and source slot (`PriorityKey.index`: three per field, the feed's first),
+        // without making `Field.allCases` for every entry.
+        priorities.withUnsafeMutableBufferPointer { slots in
+            for feedSlot in stride(from: 0, to: slots.count, by: 3) {
+                slots[feedSlot + 1] = .max
+                slots[feedSlot + 2] = .max
+            }
         }
     }
 
@@ -898,9 +902,11 @@ final class FeedBuilder {
             guard !value.isEmpty else { return }
             let author = Self.person(fromRSS: value)
             if scope == .feed {
-                feed.authors = (replaces ? [] : (feed.authors ?? [])) + [author]
+                if replaces { feed.authors = nil }
+                feed.authors.appendElement(author)
             } else {
-                entry.authors = (replaces ? [] : (entry.authors ?? [])) + [author]
+                if replaces { entry.authors = nil }
+                entry.authors.appendElement(author)
             }
         case .personName: person?.name = value
         case .personEmail: person?.email = value
