@@ -311,7 +311,9 @@ final class FeedBuilder {
         stack.append(Frame(context: context, inherited: inherited))
     }
 
-    func endElement(_ elementName: ElementName) {
+    /// - Parameter elementName: the element's resolved name, asked for only when it is written
+    ///   out as markup (most end tags just close a frame).
+    func endElement(_ elementName: () -> ElementName) {
         guard let frame = stack.popLast() else { return }
         defer {
             // The scope this element opened ends with it, after its value is finished.
@@ -325,7 +327,7 @@ final class FeedBuilder {
                 finish(current)
                 return
             }
-            appendMarkupEnd(elementName, capture: current)
+            appendMarkupEnd(elementName(), capture: current)
             return
         }
         close(frame)

@@ -45,7 +45,8 @@ final class SAXReceiver {
         handler.endElementNs = { context, localName, prefix, uri in
             guard let context, let localName else { return }
             Unmanaged<SAXReceiver>.fromOpaque(context)._withUnsafeGuaranteedRef {
-                $0.builder.endElement($0.elementName(local: localName, prefix: prefix, uri: uri))
+                let receiver = $0
+                receiver.builder.endElement { receiver.elementName(local: localName, prefix: prefix, uri: uri) }
             }
         }
         handler.characters = { context, characters, length in
