@@ -1073,7 +1073,7 @@ extension Optional {
     /// Appends to the array in place, making it when there is none yet: the builder's lists are
     /// optional (absent in the JSON when empty), and `(list ?? []) + [element]` would copy the
     /// whole list for every element.
-    mutating func appendElement<Element>(_ element: Element) where Wrapped == [Element] {
+    mutating func appendElement<Element>(_ element: consuming Element) where Wrapped == [Element] {
         guard self != nil else {
             var list: [Element] = []
             list.reserveCapacity(4)
