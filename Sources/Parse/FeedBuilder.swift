@@ -649,7 +649,7 @@ final class FeedBuilder {
         entry.enclosures.appendElement(Enclosure(url: resolve(url, against: base(of: inherited)), type: type, length: length))
     }
 
-    private func resolve(_ reference: String, against base: String?) -> String {
+    private func resolve(_ reference: consuming String, against base: String?) -> String {
         URLResolver.resolve(reference, against: base, cache: baseCache)
     }
 
@@ -823,7 +823,7 @@ final class FeedBuilder {
         assign(value, type: type, capture: capture)
     }
 
-    private func assign(_ value: String, type: TextType, capture: Capture) {
+    private func assign(_ value: consuming String, type: TextType, capture: Capture) {
         let scope = capture.scope
         let priority = capture.priority
         let key = PriorityKey(field: capture.field, scope: scope).index
@@ -854,8 +854,8 @@ final class FeedBuilder {
             let content = Content(value: value, type: type, language: captureLanguage?.nilIfEmpty, base: captureBase)
             entry.content.appendElement(content)
         case .link:
-            let href = resolve(value, against: captureBase)
             guard !value.isEmpty else { return }
+            let href = resolve(value, against: captureBase)
             if scope == .feed {
                 if feed.link == nil { feed.link = href }
                 if !(feed.links ?? []).contains(where: { $0.href == href }) {
@@ -941,11 +941,13 @@ final class FeedBuilder {
         }
     }
 
-    private func appendCategory(_ category: Category, scope: Scope) {
+    private func appendCategory(_ category: consuming Category, scope: Scope) {
         // The list is only borrowed for the check: a copy held across the append would make
-        // every append copy the whole list.
+        // every append copy the whole list. The category itself moves into the list.
+        let term = category.term
+        let label = category.label
         func isKnown(_ list: [Category]?) -> Bool {
-            list?.contains { $0.term == category.term && ($0.label == category.label || category.label == nil) } ?? false
+            list?.contains { $0.term == term && ($0.label == label || label == nil) } ?? false
         }
         switch scope {
         case .feed: if !isKnown(feed.categories) { feed.categories.appendElement(category) }
@@ -957,7 +959,7 @@ final class FeedBuilder {
     /// Splits RSS's `jo@example.org (Jo Doe)` and `Jo Doe <jo@example.org>` into their parts.
     /// An address written as a `mailto:` URI ("Jo (mailto:jo@example.org)") is left in the name,
     /// as RSS 1.0's Dublin Core examples intend a display string there.
-    static func person(fromRSS text: String) -> Person {
+    static func person(fromRSS text: consuming String) -> Person {
         // Without an "@" there is no address to split off, which is the common case.
         guard text.containsByte(UInt8(ascii: "@")) else { return Person(name: text) }
         for (open, close) in [("(", ")"), ("<", ">")] {

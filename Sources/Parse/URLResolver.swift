@@ -47,7 +47,7 @@ public enum URLResolver {
         }
     }
 
-    static func resolve(_ reference: String, against base: String?, cache: BaseCache?) -> String {
+    static func resolve(_ reference: consuming String, against base: String?, cache: BaseCache?) -> String {
         let reference = reference.trimmed()
         guard let base, !base.isEmpty else { return reference }
         if reference.utf8.first == UInt8(ascii: "h"), reference.utf8.starts(with: "http".utf8), schemeLength(reference) != nil {
