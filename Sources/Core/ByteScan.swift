@@ -38,6 +38,21 @@ public enum ByteScan {
         let d = d ?? c
         var index = start
         let count = buffer.count
+        // Sixteen bytes at a time with vector compares while no byte of interest is in them.
+        if index + 16 <= count {
+            let vectorA = SIMD16<UInt8>(repeating: a)
+            let vectorB = SIMD16<UInt8>(repeating: b)
+            let vectorC = SIMD16<UInt8>(repeating: c)
+            let vectorD = SIMD16<UInt8>(repeating: d)
+            let space = SIMD16<UInt8>(repeating: 0x20)
+            while index + 16 <= count {
+                let chunk = UnsafeRawPointer(buffer.baseAddress! + index).loadUnaligned(as: SIMD16<UInt8>.self)
+                var candidates = (chunk .== vectorA) .| (chunk .== vectorB) .| (chunk .== vectorC) .| (chunk .== vectorD)
+                if controls { candidates = candidates .| (chunk .< space) }
+                if any(candidates) { break }
+                index += 16
+            }
+        }
         while index + 8 <= count {
             let word = load(buffer, index)
             var candidates = matches(word, a) | matches(word, b) | matches(word, c) | matches(word, d)
