@@ -1032,9 +1032,11 @@ extension String {
     /// The text without leading and trailing whitespace; the string itself, not a copy, when
     /// both ends are printable ASCII (nearly every value a feed gives).
     func trimmed() -> String {
-        let utf8 = self.utf8
-        if let first = utf8.first, let last = utf8.last, first > 0x20, first < 0x80, last > 0x20, last < 0x80 { return self }
-        return self[...].trimmed()
+        let isTrimmed = utf8.withContiguousStorageIfAvailable { bytes in
+            guard let first = bytes.first, let last = bytes.last else { return false }
+            return first > 0x20 && first < 0x80 && last > 0x20 && last < 0x80
+        }
+        return isTrimmed == true ? self : self[...].trimmed()
     }
 }
 
