@@ -22,6 +22,8 @@ struct DocumentDecoder {
     private var converter: Converter = .utf8
     private var iconvHandle: iconv_t?
     private var reportedBadByte = false
+    /// Input bytes iconv has converted in earlier chunks: where the current input starts.
+    private var iconvOffset = 0
     private var bomLength = 0
 
     /// `windows1252OrUTF8`: a document labelled with a single-byte Western encoding whose bytes
@@ -278,7 +280,7 @@ struct DocumentDecoder {
         guard let handle = iconvHandle else { return }
         var buffer = [UInt8](repeating: 0, count: max(256, input.count * 4))
         var consumed = 0
-        var reported = false
+        defer { iconvOffset += consumed }
         while consumed < input.count {
             var status = 0
             var inLeft = input.count - consumed
@@ -303,12 +305,15 @@ struct DocumentDecoder {
                 pending = Array(input[consumed...])
                 return
             default:
-                if !reported {
-                    problems.append("bytes that are not \(encodingName) at offset \(consumed); replaced by U+FFFD")
-                    reported = true
+                if !reportedBadByte {
+                    problems.append("bytes that are not \(encodingName) at offset \(iconvOffset + consumed); replaced by U+FFFD")
+                    reportedBadByte = true
                 }
                 output.append(contentsOf: [0xEF, 0xBF, 0xBD])
                 consumed += 1
+                // A stateful encoding (UTF-7, ISO-2022) starts again from its initial shift
+                // state after the bad byte, whether the rest arrived with it or in later chunks.
+                _ = iconv(handle, nil, nil, nil, nil)
             }
         }
     }

@@ -31,6 +31,26 @@ import Testing
         #expect(feed.feed.title == "Новости")
     }
 
+    /// Bytes a legacy decoder (iconv) cannot read are each replaced, and reported once, at their
+    /// offset in the document, however the document arrives: chunk by chunk it was reported
+    /// again for every chunk that held one, at an offset within that chunk.
+    @Test func undecodableBytesAreReportedOnceWhateverTheChunks() throws {
+        // Past the first kilobyte, which the decoder reads whole to find the declaration.
+        let padding = String(repeating: "text ", count: 400)
+        let document =
+            Array("<?xml version=\"1.0\" encoding=\"shift_jis\"?><rss version=\"2.0\"><channel><title>\(padding)A".utf8) + [0xFF]
+            + Array(" and B".utf8) + [0xFF] + Array("</title></channel></rss>".utf8)
+        let whole = try FeedParser().parse(document)
+        let parser = FeedParser()
+        for start in stride(from: 0, to: document.count, by: 3) {
+            try parser.append(Array(document[start..<min(start + 3, document.count)]))
+        }
+        let chunked = try parser.finish()
+        #expect(whole.feed.title == padding + "A\u{FFFD} and B\u{FFFD}")
+        #expect(chunked == whole)
+        #expect(chunked.problems.filter { $0.contains("not shift_jis") } == ["bytes that are not shift_jis at offset 2078; replaced by U+FFFD"])
+    }
+
     @Test func httpCharsetWinsOverTheDeclaration() throws {
         let feed = try Fixture.parse("koi8r-declared.xml", contentType: "application/rss+xml; charset=windows-1251")
         #expect(feed.encoding == "windows-1251")
