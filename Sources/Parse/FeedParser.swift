@@ -59,8 +59,8 @@ public final class FeedParser {
     private let configuration: Configuration
     private var decoder: DocumentDecoder
     private var repair = XMLRepair()
-    /// The SAX receiver (and its builder) of the current read, made when the read starts: each
-    /// read needs its own, and one made beforehand was thrown away by nearly every document.
+    /// The SAX receiver (and its builder) of the current read, made with its parser
+    /// (`startParser`): each read needs its own, and none exists before the first.
     private var receiver: SAXReceiver?
     private var parser: XMLPushParser?
     /// How the document is being read: see `Mode`.
@@ -208,8 +208,7 @@ public final class FeedParser {
             guard begin < history.count || isFinal else { return }
             sawNonSpace = begin < history.count
             sawBinary = history[begin...].prefix(512).contains(0)
-            receiver = SAXReceiver(builder: makeBuilder(), stopsOnError: true, errors: headerProblems)
-            startParser()
+            startParser(stopsOnError: true)
         }
         history.withUnsafeBufferPointer { parser!.push(UnsafeBufferPointer(rebasing: $0[begin...]), isFinal: isFinal) }
         if receiver?.needsCarefulRead == true { try readAgainCarefully(isFinal: isFinal) }
@@ -219,7 +218,7 @@ public final class FeedParser {
     private func readAgainCarefully(isFinal: Bool) throws {
         mode = .careful
         parser = nil
-        receiver = SAXReceiver(builder: makeBuilder(), stopsOnError: false, errors: headerProblems)
+        receiver = nil
         sawNonSpace = false
         sawBinary = false
         decoder.close()
@@ -252,20 +251,18 @@ public final class FeedParser {
         repair.repair(decoded, isFinal: isFinal, into: &repaired)
         if parser == nil {
             guard !repaired.isEmpty || isFinal else { return }
-            if receiver == nil { receiver = SAXReceiver(builder: makeBuilder(), stopsOnError: false, errors: headerProblems) }
-            startParser()
+            startParser(stopsOnError: false)
         }
         repaired.withUnsafeBufferPointer { parser!.push($0, isFinal: isFinal) }
     }
 
-    private func makeBuilder() -> FeedBuilder {
-        FeedBuilder(documentBase: configuration.baseURL, maxDepth: configuration.maxDepth)
-    }
-
-    /// Creates the libxml2 parser, calling the current receiver.
-    private func startParser() {
+    /// Starts a read: a fresh receiver and builder, and the libxml2 parser that calls them.
+    private func startParser(stopsOnError: Bool) {
         var handler = SAXReceiver.makeHandler()
-        guard let receiver else { preconditionFailure("a read starts its receiver before its parser") }
+        let receiver = SAXReceiver(
+            builder: FeedBuilder(documentBase: configuration.baseURL, maxDepth: configuration.maxDepth), stopsOnError: stopsOnError,
+            errors: headerProblems)
+        self.receiver = receiver
         let created = XMLPushParser(handler: &handler, userData: Unmanaged.passUnretained(receiver).toOpaque())
         receiver.context = created.rawContext
         parser = created

@@ -350,8 +350,7 @@ struct XMLRepair {
     /// read as a String's Characters they were a sixth of parsing the test fixtures, and a line
     /// break written CR LF (one Character) was not taken for the space around a name.
     private mutating func readEntityDeclarations() {
-        let declarations = doctype.prefix(Self.doctypeLimit)
-        declarations.withUnsafeBufferPointer { text in
+        doctype.withUnsafeBufferPointer { text in
             func skipSpace(from start: Int) -> Int {
                 var index = start
                 while index < text.count, DocumentDecoder.isXMLSpace(text[index]) { index += 1 }
