@@ -31,23 +31,21 @@ def raw_deflate(data):
     return compressor.compress(data) + compressor.flush()
 
 
-# /encoded?coding=NAME: LONG_FEED with Content-Encoding (header value, body).
-def encoded(coding):
-    whole = gzip.compress(LONG_FEED)
-    half = len(LONG_FEED) // 2
-    return {
-        "gzip": ("gzip", whole),
-        "x-gzip": ("x-gzip", whole),
-        "deflate-zlib": ("deflate", zlib.compress(LONG_FEED)),
-        "deflate-raw": ("deflate", raw_deflate(LONG_FEED)),
-        "gzip-members": ("gzip", gzip.compress(LONG_FEED[:half]) + gzip.compress(LONG_FEED[half:])),
-        "gzip-trailing": ("gzip", whole + b"\0\0trailing bytes"),
-        "gzip-truncated": ("gzip", whole[: len(whole) // 2]),
-        "gzip-bad-crc": ("gzip", whole[:-8] + bytes([whole[-8] ^ 0xFF]) + whole[-7:]),
-        "gzip-corrupt": ("gzip", whole[:10] + b"\xff" * 64 + whole[74:]),
-        "br": ("br", b"\x1b\x00\x00"),
-        "identity": ("identity", LONG_FEED),
-    }[coding]
+# /encoded?coding=NAME: LONG_FEED with Content-Encoding (header value, body), made once.
+WHOLE_GZIP = gzip.compress(LONG_FEED)
+ENCODED = {
+    "gzip": ("gzip", WHOLE_GZIP),
+    "x-gzip": ("x-gzip", WHOLE_GZIP),
+    "deflate-zlib": ("deflate", zlib.compress(LONG_FEED)),
+    "deflate-raw": ("deflate", raw_deflate(LONG_FEED)),
+    "gzip-members": ("gzip", gzip.compress(LONG_FEED[:len(LONG_FEED) // 2]) + gzip.compress(LONG_FEED[len(LONG_FEED) // 2:])),
+    "gzip-trailing": ("gzip", WHOLE_GZIP + b"\0\0trailing bytes"),
+    "gzip-truncated": ("gzip", WHOLE_GZIP[: len(WHOLE_GZIP) // 2]),
+    "gzip-bad-crc": ("gzip", WHOLE_GZIP[:-8] + bytes([WHOLE_GZIP[-8] ^ 0xFF]) + WHOLE_GZIP[-7:]),
+    "gzip-corrupt": ("gzip", WHOLE_GZIP[:10] + b"\xff" * 64 + WHOLE_GZIP[74:]),
+    "br": ("br", b"\x1b\x00\x00"),
+    "identity": ("identity", LONG_FEED),
+}
 # In-flight and highest concurrent requests per group, for the connection-limit tests.
 LOCK = threading.Lock()
 IN_FLIGHT = {}
@@ -71,6 +69,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def do_GET(self):
         path, _, query = self.path.partition("?")
+        params = dict(p.split("=", 1) for p in query.split("&") if "=" in p)
         if path == "/feed-new.xml":
             return self.send(200, FEED, [("Content-Type", "application/rss+xml")])
         if path == "/latin1-said-utf8.xml":
@@ -110,8 +109,7 @@ class Handler(BaseHTTPRequestHandler):
             return self.send(200, gzip.compress(FEED), [("Content-Type", "application/rss+xml"), ("Content-Encoding", "gzip")])
         if path in ("/encoded", "/encoded-bytes"):
             # /encoded-bytes gives the same bytes without the header, for the decoder's own tests.
-            params = dict(p.split("=", 1) for p in query.split("&") if "=" in p)
-            coding, body = encoded(params["coding"])
+            coding, body = ENCODED[params["coding"]]
             headers = [("Content-Type", "application/rss+xml")]
             if path == "/encoded":
                 headers.append(("Content-Encoding", coding))
@@ -167,7 +165,6 @@ class Handler(BaseHTTPRequestHandler):
                 pass
             return
         if path == "/delay":
-            params = dict(p.split("=", 1) for p in query.split("&") if "=" in p)
             group = params.get("group", "")
             with LOCK:
                 IN_FLIGHT[group] = IN_FLIGHT.get(group, 0) + 1
