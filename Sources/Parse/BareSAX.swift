@@ -18,4 +18,40 @@ public enum BareSAX {
         }
         return count
     }
+
+    /// Parses `bytes` with callbacks that only keep each element's text as a `String`, and
+    /// returns how many texts were kept: the least that any parser producing Swift values does
+    /// over the same bytes, so the benchmark can show how much of the distance to the ceiling
+    /// the values alone take.
+    public static func parseKeepingText(_ bytes: [UInt8]) -> Int {
+        var handler = XMLPushParser.emptyHandler()
+        handler.startElementNs = { context, _, _, _, _, _, _, _, _ in
+            guard let context else { return }
+            Unmanaged<TextKeeper>.fromOpaque(context)._withUnsafeGuaranteedRef { $0.text.removeAll(keepingCapacity: true) }
+        }
+        handler.characters = { context, characters, length in
+            guard let context, let characters else { return }
+            Unmanaged<TextKeeper>.fromOpaque(context)._withUnsafeGuaranteedRef {
+                $0.text.append(contentsOf: UnsafeBufferPointer(start: characters, count: Int(length)))
+            }
+        }
+        handler.endElementNs = { context, _, _, _ in
+            guard let context else { return }
+            Unmanaged<TextKeeper>.fromOpaque(context)._withUnsafeGuaranteedRef { $0.keepText() }
+        }
+        let keeper = TextKeeper()
+        let parser = XMLPushParser(handler: &handler, userData: Unmanaged.passUnretained(keeper).toOpaque())
+        bytes.withUnsafeBufferPointer { parser.push($0, isFinal: true) }
+        return keeper.texts.count
+    }
+
+    private final class TextKeeper {
+        var text: [UInt8] = []
+        var texts: [String] = []
+
+        func keepText() {
+            if !text.isEmpty { texts.append(String(decoding: text, as: UTF8.self)) }
+            text.removeAll(keepingCapacity: true)
+        }
+    }
 }
