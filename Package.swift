@@ -142,12 +142,12 @@ let package = Package(
         ),
         .testTarget(
             name: "ServiceTests",
-            dependencies: ["AINewsService"],
+            dependencies: ["AINewsService", "TestSupport"],
             path: "Tests/ServiceTests"
         ),
         .testTarget(
             name: "StoreTests",
-            dependencies: ["AINewsStore", "AINewsCore", "AINewsParse"],
+            dependencies: ["AINewsStore", "AINewsCore", "AINewsParse", "TestSupport"],
             path: "Tests/StoreTests"
         ),
         .testTarget(
@@ -171,7 +171,7 @@ let package = Package(
         ),
         .testTarget(
             name: "PublishTests",
-            dependencies: ["AINewsPublish", "AINewsDigest", "AINewsStore", "AINewsCore"],
+            dependencies: ["AINewsPublish", "AINewsDigest", "AINewsStore", "AINewsCore", "TestSupport"],
             path: "Tests/PublishTests"
         ),
         .testTarget(

@@ -22,9 +22,10 @@ import Testing
     let store: Store
     let week = Period(week: "2024-W39")!
     let now = Timestamp(year: 2024, month: 9, day: 30, hour: 7)!
+    let scratch = ScratchFiles("digest")
 
     init() throws {
-        store = try Store(path: FileManager.default.temporaryDirectory.appendingPathComponent("ainews-digest-\(UUID().uuidString).sqlite").path)
+        store = try Store(path: scratch.path(".sqlite"))
         for name in ["wire.xml", "lab-blog.atom", "tech-site.xml"] {
             let feed = try store.addFeed(url: "https://\(name.split(separator: ".")[0]).example/feed", at: now)
             let data = try Data(contentsOf: Self.root.appendingPathComponent("Fixtures/\(name)"))

@@ -10,6 +10,7 @@
 """
 import os
 import random
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -61,13 +62,20 @@ def check_store(path, expect_all=False):
 
 
 def main():
+    work = tempfile.mkdtemp(prefix="ainews-robustness-")
+    try:
+        run(work)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def run(work):
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.handle_error = lambda request, address: None  # killed clients reset their connections
     server.daemon_threads = True
     server.request_queue_size = 256
     threading.Thread(target=server.serve_forever, daemon=True).start()
     port = server.server_address[1]
-    work = tempfile.mkdtemp()
     env = dict(os.environ, AINEWS_DATABASE=os.path.join(work, "ainews.sqlite"), AINEWS_MAX_CONNECTIONS_PER_HOST="8")
     with open(os.path.join(work, "feeds.opml"), "w") as opml:
         opml.write('<opml version="2.0"><body>')

@@ -285,5 +285,8 @@ cat > {spool}/$n.eml
 finally:
     stop(http)
 
-print(f"\n{len(failures)} failures; work directory {work}")
-sys.exit(1 if failures else 0)
+if failures:
+    print(f"\n{len(failures)} failures; work directory kept: {work}")
+    sys.exit(1)
+shutil.rmtree(work)
+print("\n0 failures")

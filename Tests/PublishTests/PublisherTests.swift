@@ -2,6 +2,7 @@ import AINewsCore
 import AINewsDigest
 import AINewsStore
 import Foundation
+import TestSupport
 import Testing
 
 @testable import AINewsPublish
@@ -14,11 +15,11 @@ import Testing
     let now = Timestamp(year: 2024, month: 9, day: 30, hour: 7)!
     let revision: StoredDigest
     let digest: Digest
+    let scratch = ScratchFiles("publish")
 
     init() throws {
-        let base = FileManager.default.temporaryDirectory.appendingPathComponent("ainews-publish-\(UUID().uuidString)").path
-        store = try Store(path: base + ".sqlite")
-        maildir = base + "-maildir"
+        store = try Store(path: scratch.path(".sqlite"))
+        maildir = scratch.path("-maildir")
         let period = Period(week: "2024-W39")!
         digest = DigestBuilder().build(period: period, items: [], previous: nil)
         revision = try store.saveDigest(
@@ -77,8 +78,10 @@ import Testing
 }
 
 @Suite struct PublishLockTests {
+    let scratch = ScratchFiles("lock")
+
     @Test func oneHolderAtATimeAndFreeAgainAfterwards() throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("ainews-lock-\(UUID().uuidString)").path
+        let path = scratch.path()
         do {
             let first = try PublishLock(path: path)
             #expect(throws: PublishLock.Busy.self) { try PublishLock(path: path) }

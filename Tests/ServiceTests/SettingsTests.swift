@@ -1,12 +1,15 @@
 import Foundation
 import Glibc
+import TestSupport
 import Testing
 
 @testable import AINewsService
 
 @Suite struct SettingsTests {
+    let scratch = ScratchFiles("settings")
+
     func write(_ text: String) throws -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("ainews-\(UUID().uuidString).conf").path
+        let path = scratch.path("-\(UUID().uuidString).conf")
         try text.write(toFile: path, atomically: true, encoding: .utf8)
         return path
     }

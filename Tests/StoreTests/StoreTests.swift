@@ -1,6 +1,7 @@
 import AINewsCore
 import AINewsParse
 import Foundation
+import TestSupport
 import Testing
 
 @testable import AINewsStore
@@ -9,9 +10,10 @@ import Testing
     let path: String
     let store: Store
     let t0 = Timestamp(secondsSince1970: 1_790_000_000)
+    let scratch = ScratchFiles("store")
 
     init() throws {
-        path = FileManager.default.temporaryDirectory.appendingPathComponent("ainews-store-\(UUID().uuidString).sqlite").path
+        path = scratch.path(".sqlite")
         store = try Store(path: path)
     }
 
@@ -29,6 +31,23 @@ import Testing
         feed.feed.title = title
         feed.entries = entries
         return feed
+    }
+
+    /// The test files of a store, with the log and shared-memory files SQLite made beside it,
+    /// are gone once the store and its `ScratchFiles` are.
+    @Test func scratchFilesLeaveNothingBehind() throws {
+        var prefix = ""
+        do {
+            let scratch = ScratchFiles("leave-nothing")
+            prefix = scratch.path()
+            let store = try Store(path: scratch.path(".sqlite"))
+            _ = try store.addFeed(url: "https://a.example/feed", at: t0)
+            #expect(FileManager.default.fileExists(atPath: prefix + ".sqlite-wal"))
+            withExtendedLifetime((scratch, store)) {}
+        }
+        let prefixURL = URL(fileURLWithPath: prefix)
+        let left = try FileManager.default.contentsOfDirectory(atPath: prefixURL.deletingLastPathComponent().path)
+        #expect(!left.contains { $0.hasPrefix(prefixURL.lastPathComponent) })
     }
 
     @Test func migratesOnceAndReopens() throws {
@@ -327,8 +346,9 @@ extension Timestamp {
 }
 
 @Suite struct BackgroundCheckpointTests {
-    let path = FileManager.default.temporaryDirectory.appendingPathComponent("ainews-checkpoint-\(UUID().uuidString).sqlite").path
     let t0 = Timestamp(secondsSince1970: 1_790_000_000)
+    let scratch = ScratchFiles("checkpoint")
+    var path: String { scratch.path(".sqlite") }
 
     /// Ten fetches of twenty 2 KB items each: about 60 pages of 8 KiB, one transaction a fetch.
     func writeFetches(to store: Store) throws {
@@ -382,8 +402,9 @@ extension Timestamp {
 }
 
 @Suite struct DatedEntriesTests {
-    let path = FileManager.default.temporaryDirectory.appendingPathComponent("ainews-dated-\(UUID().uuidString).sqlite").path
     let firstSeen = Timestamp(secondsSince1970: 1_700_000_000)
+    let scratch = ScratchFiles("dated")
+    var path: String { scratch.path(".sqlite") }
 
     func store(published: [Int64?], updated: [Int64?] = []) throws -> Store {
         let store = try Store(path: path)

@@ -13,9 +13,10 @@ import Testing
     let t0 = Timestamp(secondsSince1970: 1_790_000_000)
     let store: Store
     let fetcher = Fetcher()
+    let scratch = ScratchFiles("update")
 
     init() throws {
-        store = try Store(path: FileManager.default.temporaryDirectory.appendingPathComponent("ainews-update-\(UUID().uuidString).sqlite").path)
+        store = try Store(path: scratch.path(".sqlite"))
     }
 
     static let tagger: Tagger = {

@@ -2,6 +2,7 @@ import AINewsCore
 import AINewsStore
 import Foundation
 import Synchronization
+import TestSupport
 import Testing
 
 @testable import AINewsUpdate
@@ -9,9 +10,10 @@ import Testing
 @Suite struct ResultWriterTests {
     let t0 = Timestamp(secondsSince1970: 1_790_000_000)
     let store: Store
+    let scratch = ScratchFiles("writer")
 
     init() throws {
-        store = try Store(path: FileManager.default.temporaryDirectory.appendingPathComponent("ainews-writer-\(UUID().uuidString).sqlite").path)
+        store = try Store(path: scratch.path(".sqlite"))
     }
 
     /// A 200 for feed `id` with two items of its own.
