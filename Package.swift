@@ -37,6 +37,11 @@ let package = Package(
             path: "Sources/CSQLite",
             providers: [.apt(["libsqlite3-dev"])]
         ),
+        // glibc's malloc_trim: the daemon gives a cycle's freed memory back before it idles.
+        .systemLibrary(
+            name: "CMalloc",
+            path: "Sources/CMalloc"
+        ),
         .target(name: "AINewsCore", path: "Sources/Core"),
         .target(
             name: "AINewsFetch",
@@ -110,7 +115,7 @@ let package = Package(
         .executableTarget(
             name: "ainewsd",
             dependencies: [
-                "AINewsCore", "AINewsFetch", "AINewsStore", "AINewsTag", "AINewsUpdate", "AINewsSchedule", "AINewsService",
+                "AINewsCore", "AINewsFetch", "AINewsStore", "AINewsTag", "AINewsUpdate", "AINewsSchedule", "AINewsService", "CMalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/ainewsd"

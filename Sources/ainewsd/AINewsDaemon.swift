@@ -6,6 +6,7 @@ import AINewsStore
 import AINewsTag
 import AINewsUpdate
 import ArgumentParser
+import CMalloc
 import Dispatch
 import Foundation
 import Synchronization
@@ -98,7 +99,12 @@ final class Daemon {
                 lastPurge = now
             }
             if once || signals.flags.withLock({ $0.stop }) { break }
-            if !due.isEmpty { store.truncateLogInBackground() }
+            if !due.isEmpty {
+                store.truncateLogInBackground()
+                // glibc keeps what a cycle freed in its per-thread arenas, and the daemon would
+                // hold its busiest cycle's memory through every idle half hour after it.
+                malloc_trim(0)
+            }
             let feeds = try store.feeds()
             let next = feeds.filter(\.isEnabled).compactMap(\.nextFetchAt).min()
             notifier.status("\(feeds.count) feeds; next fetch \(next?.rfc3339 ?? "when one is added")")
