@@ -7,16 +7,30 @@ public struct PreparedEntry: Sendable {
     public var entry: Entry
     public var key: String
     public var hash: String
-    public var json: String
+    /// Nil for an entry the store already had as it is (see `init(_:storedHashes:tag:)`); the
+    /// writer encodes it should it have changed after all.
+    public var json: String?
     public var tag: StoredTag?
     var tagModelsJSON: String?
 
     public init(_ entry: Entry, tag: StoredTag? = nil) {
+        self.init(entry, storedHashes: [:]) { tag }
+    }
+
+    /// Makes the JSON and asks for the tag only when `storedHashes` (the content hashes of the
+    /// feed's stored entries, by key) does not already hold the entry as it is: the writer leaves
+    /// such an entry alone, so both would be made for nothing. Should the stored copy change
+    /// before the write (another process fetching the same feed), the writer stores this one
+    /// untagged, for the cycle's end to tag (`FeedUpdater.tagUntagged`).
+    public init(_ entry: Entry, storedHashes: [String: String], tag: () -> StoredTag?) {
         self.entry = entry
         key = EntryIdentity.key(of: entry)
         hash = EntryIdentity.contentHash(of: entry)
+        if !storedHashes.isEmpty, let stored = storedHashes[key], EntryIdentity.storedHash(stored, matches: entry, hash: hash) {
+            return
+        }
         json = EntryJSON.encode(entry)
-        self.tag = tag
-        tagModelsJSON = tag.map { EntryJSON.encode($0.models) }
+        self.tag = tag()
+        tagModelsJSON = self.tag.map { EntryJSON.encode($0.models) }
     }
 }

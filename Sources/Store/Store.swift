@@ -109,12 +109,14 @@ public struct StoredTag: Sendable, Equatable, Codable {
 /// ```
 public final class Store {
     let database: Database
+    private let path: String
 
     private var checkpointer: BackgroundCheckpointer?
 
     /// - Parameter checkpointsInBackground: copy the write-ahead log into the database on a
     ///   thread of its own (`BackgroundCheckpointer`), for a long-running writer such as the daemon.
     public init(path: String, checkpointsInBackground: Bool = false, pagesPerCheckpoint: Int32 = 1000) throws {
+        self.path = path
         database = try Database(path: path)
         try migrate()
         if checkpointsInBackground {
@@ -132,6 +134,11 @@ public final class Store {
     /// empties its file, in the background, for a writer that has finished a burst of writes.
     public func truncateLogInBackground() {
         checkpointer?.truncateLog()
+    }
+
+    /// A reader of the stored entries' content hashes, on a connection of its own.
+    public func storedEntries() throws -> StoredEntries {
+        try StoredEntries(path: path)
     }
 
     /// Returns once no background checkpoint is queued or running.
@@ -434,7 +441,7 @@ extension Store {
                     try update.bind(
                         [
                             .integer(feedID), .text(key), entry.link.map { .text($0) } ?? .null, entry.title.map { .text($0) } ?? .null, published,
-                            updated, .text(prepared.hash), .text(prepared.json),
+                            updated, .text(prepared.hash), .text(prepared.json ?? EntryJSON.encode(entry)),
                         ] + tag
                     ).run()
                     result.updatedEntries += 1
@@ -443,7 +450,7 @@ extension Store {
                         [
                             .integer(feedID), .text(key), entry.id.map { .text($0) } ?? .null, entry.link.map { .text($0) } ?? .null,
                             entry.title.map { .text($0) } ?? .null, published, updated, .integer(time.secondsSince1970), .text(prepared.hash),
-                            .text(prepared.json),
+                            .text(prepared.json ?? EntryJSON.encode(entry)),
                         ] + tag
                     ).run()
                     result.newEntries += 1

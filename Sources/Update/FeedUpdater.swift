@@ -55,8 +55,10 @@ public struct FeedUpdater: Sendable {
         _ feeds: [FeedRecord], store: Store, tagger: Tagger?, at now: Timestamp, progress: (@Sendable (Int, Int) -> Void)? = nil
     ) async throws -> [Report] {
         let writer = ResultWriter(store: store, total: feeds.count, progress: progress)
+        // Without it every fetched entry is tagged and encoded, as for a feed with none stored.
+        let stored = try? store.storedEntries()
         do {
-            try await fetchAll(feeds, tagger: tagger, at: now, into: writer)
+            try await fetchAll(feeds, tagger: tagger, stored: stored, at: now, into: writer)
         } catch {
             // The writer lets go of the store before the error reaches the caller.
             _ = try? await writer.finish()
@@ -68,7 +70,9 @@ public struct FeedUpdater: Sendable {
     }
 
     /// Fetches `feeds` and hands each result to `writer` as it comes.
-    private func fetchAll(_ feeds: [FeedRecord], tagger: Tagger?, at now: Timestamp, into writer: ResultWriter) async throws {
+    private func fetchAll(
+        _ feeds: [FeedRecord], tagger: Tagger?, stored: StoredEntries?, at now: Timestamp, into writer: ResultWriter
+    ) async throws {
         var random = SystemRandomNumberGenerator()
         try await withThrowingTaskGroup(of: (FeedRecord, Attempt).self) { group in
             // At most `maxFeedsInFlight` feeds are fetched at once and at most half as many wait to
@@ -77,7 +81,7 @@ public struct FeedUpdater: Sendable {
             var pending = feeds[...]
             func startNext() {
                 guard let feed = pending.popFirst() else { return }
-                group.addTask { (feed, await attempt(feed, tagger: tagger, at: now)) }
+                group.addTask { (feed, await attempt(feed, tagger: tagger, stored: stored, at: now)) }
             }
             for _ in 0..<configuration.maxFeedsInFlight { startNext() }
             while let (feed, attempt) = try await group.next() {
@@ -125,7 +129,7 @@ public struct FeedUpdater: Sendable {
         var prepared: [PreparedEntry]?
     }
 
-    private func attempt(_ feed: FeedRecord, tagger: Tagger?, at now: Timestamp) async -> Attempt {
+    private func attempt(_ feed: FeedRecord, tagger: Tagger?, stored: StoredEntries?, at now: Timestamp) async -> Attempt {
         var url = feed.url
         var movedTo: String?
         var isPermanentSoFar = true
@@ -155,7 +159,11 @@ public struct FeedUpdater: Sendable {
             case 200..<300:
                 do {
                     let parsed = try reader.finish()
-                    let prepared = parsed.entries.map { entry in PreparedEntry(entry, tag: tagger.map { StoredTag($0.tag(entry)) }) }
+                    // A feed that never answered has nothing stored to compare with.
+                    let storedHashes = feed.lastSuccessAt == nil ? [:] : (try? stored?.hashes(feedID: feed.id)) ?? [:]
+                    let prepared = parsed.entries.map { entry in
+                        PreparedEntry(entry, storedHashes: storedHashes) { tagger.map { StoredTag($0.tag(entry)) } }
+                    }
                     return Attempt(
                         response: response, feed: parsed, movedTo: movedTo,
                         scheduling: .success(ttlMinutes: parsed.feed.ttl, maxAgeSeconds: response.maxAgeSeconds), prepared: prepared)

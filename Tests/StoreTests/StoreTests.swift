@@ -251,6 +251,38 @@ import Testing
         #expect(try store.untaggedEntries().map(\.entry.id) == ["2"])
     }
 
+    @Test func anEntryStoredAsItIsGetsNoJSONAndNoTag() {
+        let item = entry(id: "1", title: "Llama 4 is out")
+        let tag = StoredTag(label: "open", models: [.init(name: "Llama", openness: "open")], reason: "open-weights model: Llama")
+        var asked = 0
+        let known = PreparedEntry(item, storedHashes: ["id:1": EntryIdentity.contentHash(of: item)]) {
+            asked += 1
+            return tag
+        }
+        #expect(known.json == nil && known.tag == nil && asked == 0)
+        let changed = PreparedEntry(item, storedHashes: ["id:1": "xxh64:0000000000000000"]) {
+            asked += 1
+            return tag
+        }
+        #expect(changed.json == EntryJSON.encode(item) && changed.tag == tag && asked == 1)
+    }
+
+    /// Prepared as stored, but the stored copy changed before the write (another process fetched
+    /// the feed): the writer stores it with its JSON, untagged, for the cycle's end to tag.
+    @Test func anEntryThatChangedAfterAllIsStoredUntagged() throws {
+        let feed = try store.addFeed(url: "https://a.example/feed", at: t0)
+        let tag = StoredTag(label: "open", models: [.init(name: "Llama", openness: "open")], reason: "open-weights model: Llama")
+        var outcome = FetchOutcome(feedID: feed.id, fetchedAt: t0, status: 200, feed: fetched([entry(id: "1", title: "Llama 4 is out")]))
+        outcome.prepared = [PreparedEntry(entry(id: "1", title: "Llama 4 is out"), tag: tag)]
+        try store.record(outcome)
+        let edited = entry(id: "1", title: "Llama 4 is out, and so is its paper")
+        outcome = FetchOutcome(feedID: feed.id, fetchedAt: t0, status: 200, feed: fetched([edited]))
+        outcome.prepared = [PreparedEntry(edited, storedHashes: ["id:1": EntryIdentity.contentHash(of: edited)]) { tag }]
+        #expect(try store.record(outcome).updatedEntries == 1)
+        #expect(try store.entries().map(\.entry) == [edited])
+        #expect(try store.untaggedEntries().map(\.entry.id) == ["1"])
+    }
+
     @Test func entriesKeepEverythingTheParserGave() throws {
         let feed = try store.addFeed(url: "https://a.example/feed", at: t0)
         var item = entry(id: "x", link: "https://a.example/x", title: "Full")

@@ -51,6 +51,12 @@ LOCK = threading.Lock()
 IN_FLIGHT = {}
 HIGHEST = {}
 CHAT_REQUESTS = [0]
+# Requests so far per /growing.xml?id=…, whose items change with each request.
+GROWING = {}
+GROWING_ITEMS = [
+    ("Meta releases Llama 3 with open weights", "Meta releases Llama 3 with open weights; OpenAI answers with GPT-4o"),
+    ("OpenAI launches GPT-4o, available only through its API", "OpenAI launches GPT-4o, available only through its API"),
+]
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -70,6 +76,15 @@ class Handler(BaseHTTPRequestHandler):
     def do_GET(self):
         path, _, query = self.path.partition("?")
         params = dict(p.split("=", 1) for p in query.split("&") if "=" in p)
+        if path == "/growing.xml":
+            # No validators: every fetch is a 200. Request 1 has item 1; request 2 adds item 2;
+            # from request 3 on, item 1 has a new title.
+            with LOCK:
+                GROWING[params.get("id")] = count = GROWING.get(params.get("id"), 0) + 1
+            items = "".join(f"<item><title>{titles[0] if count < 3 else titles[1]}</title><link>/growing/{n}</link></item>"
+                            for n, titles in enumerate(GROWING_ITEMS[:count], start=1))
+            body = f'<?xml version="1.0"?><rss version="2.0"><channel><title>Growing</title><link>/</link>{items}</channel></rss>'
+            return self.send(200, body.encode(), [("Content-Type", "application/rss+xml")])
         if path == "/feed-new.xml":
             return self.send(200, FEED, [("Content-Type", "application/rss+xml")])
         if path == "/latin1-said-utf8.xml":

@@ -72,6 +72,23 @@ import Testing
         #expect(try store.entries().count == 1)
     }
 
+    /// A feed without validators answers 200 every time: what it still lists unchanged is left
+    /// as stored, a new item is stored and tagged, a changed one is stored again and tagged anew.
+    @Test func everyFetchStoresWhatIsNewOrChanged() async throws {
+        defer { fetcher.shutdown() }
+        try store.addFeed(url: server.url("/growing.xml?id=\(UUID().uuidString)"), at: t0)
+        let updater = FeedUpdater(fetcher: fetcher)
+        var counts: [[Int?]] = []
+        for cycle in 0..<3 {
+            let report = try await updater.update(
+                try store.feeds(), store: store, tagger: Self.tagger, at: Timestamp(secondsSince1970: t0.secondsSince1970 + Int64(cycle)))
+            counts.append([report.first?.status, report.first?.newEntries, report.first?.updatedEntries])
+        }
+        #expect(counts == [[200, 1, 0], [200, 1, 0], [200, 0, 1]])
+        let tags = Dictionary(uniqueKeysWithValues: try store.entries().map { ($0.entry.link ?? "", $0.tag?.label) })
+        #expect(tags == [server.url("/growing/1"): "both", server.url("/growing/2"): "closed"])
+    }
+
     @Test func aWrongCharsetStillReadsRight() async throws {
         defer { fetcher.shutdown() }
         try store.addFeed(url: server.url("/latin1-said-utf8.xml"), at: t0)
