@@ -431,13 +431,13 @@ extension Store {
                 let key = prepared.key
                 // A feed that repeats an item keeps its first copy.
                 guard seen.insert(key).inserted else { continue }
-                if try tombstoned.bind([.integer(feedID), .text(key)]).next() { continue }
+                let isStored = try existing.bind([.integer(feedID), .text(key)]).next()
+                if isStored, let stored = existing.text(0), EntryIdentity.storedHash(stored, matches: entry, hash: prepared.hash) { continue }
                 let published = entry.published.map { Statement.Value.integer($0.secondsSince1970) } ?? .null
                 let updated = entry.updated.map { Statement.Value.integer($0.secondsSince1970) } ?? .null
                 let tag: [Statement.Value] =
                     prepared.tag.map { [.text($0.label), .text(prepared.tagModelsJSON ?? "[]"), .text($0.reason)] } ?? [.null, .null, .null]
-                if try existing.bind([.integer(feedID), .text(key)]).next() {
-                    if let stored = existing.text(0), EntryIdentity.storedHash(stored, matches: entry, hash: prepared.hash) { continue }
+                if isStored {
                     try update.bind(
                         [
                             .integer(feedID), .text(key), entry.link.map { .text($0) } ?? .null, entry.title.map { .text($0) } ?? .null, published,
@@ -446,6 +446,9 @@ extension Store {
                     ).run()
                     result.updatedEntries += 1
                 } else {
+                    // A purged entry leaves no row but a tombstone, and never comes back. Asked only
+                    // here: a key with a row has none, and most keys of a fetch have a row.
+                    if try tombstoned.bind([.integer(feedID), .text(key)]).next() { continue }
                     try insert.bind(
                         [
                             .integer(feedID), .text(key), entry.id.map { .text($0) } ?? .null, entry.link.map { .text($0) } ?? .null,
