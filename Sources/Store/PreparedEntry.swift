@@ -7,8 +7,8 @@ public struct PreparedEntry: Sendable {
     public var entry: Entry
     public var key: String
     public var hash: String
-    /// Nil for an entry the store already had as it is (see `init(_:storedHashes:tag:)`); the
-    /// writer encodes it should it have changed after all.
+    /// Nil for an entry the store already had as it is (see `init(_:storedHashes:tag:)`), which
+    /// the writer leaves alone.
     public var json: String?
     public var tag: StoredTag?
     var tagModelsJSON: String?
@@ -18,10 +18,9 @@ public struct PreparedEntry: Sendable {
     }
 
     /// Makes the JSON and asks for the tag only when `storedHashes` (the content hashes of the
-    /// feed's stored entries, by key) does not already hold the entry as it is: the writer leaves
-    /// such an entry alone, so both would be made for nothing. Should the stored copy change
-    /// before the write (another process fetching the same feed), the writer stores this one
-    /// untagged, for the cycle's end to tag (`FeedUpdater.tagUntagged`).
+    /// feed's stored entries, by key) does not already hold the entry as it is; the writer leaves
+    /// such an entry alone. Should the stored copy change before the write, another process
+    /// fetched the feed at about the same time and its copy stays.
     public init(_ entry: Entry, storedHashes: [String: String], tag: () -> StoredTag?) {
         self.entry = entry
         key = EntryIdentity.key(of: entry)

@@ -431,6 +431,8 @@ extension Store {
                 let key = prepared.key
                 // A feed that repeats an item keeps its first copy.
                 guard seen.insert(key).inserted else { continue }
+                // Prepared without JSON: the store had it as it is when the fetch was prepared.
+                guard let json = prepared.json else { continue }
                 let isStored = try existing.bind([.integer(feedID), .text(key)]).next()
                 if isStored, let stored = existing.text(0), EntryIdentity.storedHash(stored, matches: entry, hash: prepared.hash) { continue }
                 let published = entry.published.map { Statement.Value.integer($0.secondsSince1970) } ?? .null
@@ -441,7 +443,7 @@ extension Store {
                     try update.bind(
                         [
                             .integer(feedID), .text(key), entry.link.map { .text($0) } ?? .null, entry.title.map { .text($0) } ?? .null, published,
-                            updated, .text(prepared.hash), .text(prepared.json ?? EntryJSON.encode(entry)),
+                            updated, .text(prepared.hash), .text(json),
                         ] + tag
                     ).run()
                     result.updatedEntries += 1
@@ -453,7 +455,7 @@ extension Store {
                         [
                             .integer(feedID), .text(key), entry.id.map { .text($0) } ?? .null, entry.link.map { .text($0) } ?? .null,
                             entry.title.map { .text($0) } ?? .null, published, updated, .integer(time.secondsSince1970), .text(prepared.hash),
-                            .text(prepared.json ?? EntryJSON.encode(entry)),
+                            .text(json),
                         ] + tag
                     ).run()
                     result.newEntries += 1

@@ -267,20 +267,18 @@ import Testing
         #expect(changed.json == EntryJSON.encode(item) && changed.tag == tag && asked == 1)
     }
 
-    /// Prepared as stored, but the stored copy changed before the write (another process fetched
-    /// the feed): the writer stores it with its JSON, untagged, for the cycle's end to tag.
-    @Test func anEntryThatChangedAfterAllIsStoredUntagged() throws {
+    /// Prepared as stored: the writer leaves the stored copy alone, also when it changed after
+    /// the fetch read it (another process fetched the feed at about the same time).
+    @Test func anEntryPreparedAsStoredIsLeftAlone() throws {
         let feed = try store.addFeed(url: "https://a.example/feed", at: t0)
-        let tag = StoredTag(label: "open", models: [.init(name: "Llama", openness: "open")], reason: "open-weights model: Llama")
-        var outcome = FetchOutcome(feedID: feed.id, fetchedAt: t0, status: 200, feed: fetched([entry(id: "1", title: "Llama 4 is out")]))
-        outcome.prepared = [PreparedEntry(entry(id: "1", title: "Llama 4 is out"), tag: tag)]
-        try store.record(outcome)
-        let edited = entry(id: "1", title: "Llama 4 is out, and so is its paper")
-        outcome = FetchOutcome(feedID: feed.id, fetchedAt: t0, status: 200, feed: fetched([edited]))
-        outcome.prepared = [PreparedEntry(edited, storedHashes: ["id:1": EntryIdentity.contentHash(of: edited)]) { tag }]
-        #expect(try store.record(outcome).updatedEntries == 1)
-        #expect(try store.entries().map(\.entry) == [edited])
-        #expect(try store.untaggedEntries().map(\.entry.id) == ["1"])
+        let first = entry(id: "1", title: "Llama 4 is out")
+        let later = entry(id: "1", title: "Llama 4 is out, and so is its paper")
+        try store.record(FetchOutcome(feedID: feed.id, fetchedAt: t0, status: 200, feed: fetched([later])))
+        var outcome = FetchOutcome(feedID: feed.id, fetchedAt: t0, status: 200, feed: fetched([first]))
+        outcome.prepared = [PreparedEntry(first, storedHashes: ["id:1": EntryIdentity.contentHash(of: first)]) { nil }]
+        let saved = try store.record(outcome)
+        #expect(saved.newEntries == 0 && saved.updatedEntries == 0)
+        #expect(try store.entries().map(\.entry) == [later])
     }
 
     @Test func entriesKeepEverythingTheParserGave() throws {
