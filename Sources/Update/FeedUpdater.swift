@@ -7,9 +7,9 @@ import AINewsTag
 import Foundation
 
 /// One cycle of the daemon's work, in the order of the data flow: fetch the due feeds (many at
-/// once, each body streamed into its own parser), tag and encode each feed's entries on its own
-/// task, store the results with their next fetch times, those that arrived together in one
-/// transaction.
+/// once, each body streamed into its own parser), tag and encode each feed's new or changed
+/// entries on its own task (`StoredEntries` tells which), store the results with their next fetch
+/// times, those that arrived together in one transaction.
 ///
 /// Transfers and parsing run on the `Fetcher`'s thread, tagging and encoding on the feeds' tasks
 /// (in parallel), and store writes one at a time on the `ResultWriter`'s thread, so one SQLite
