@@ -88,6 +88,17 @@ enum EntryJSON {
         return String(decoding: json, as: UTF8.self)
     }
 
+    /// Strings as a JSON array, `["…", …]`.
+    static func encode(_ strings: [String]) -> String {
+        var json: [UInt8] = [UInt8(ascii: "[")]
+        for (index, string) in strings.enumerated() {
+            if index > 0 { json.append(UInt8(ascii: ",")) }
+            Object.appendString(string, to: &json)
+        }
+        json.append(UInt8(ascii: "]"))
+        return String(decoding: json, as: UTF8.self)
+    }
+
     /// One JSON object being written, its members in the order given.
     struct Object {
         private var bytes: [UInt8]

@@ -14,16 +14,18 @@ public struct PreparedEntry: Sendable {
     var tagModelsJSON: String?
 
     public init(_ entry: Entry, tag: StoredTag? = nil) {
-        self.init(entry, storedHashes: [:]) { tag }
+        self.init(entry, key: EntryIdentity.key(of: entry), storedHashes: [:]) { tag }
     }
 
     /// Makes the JSON and asks for the tag only when `storedHashes` (the content hashes of the
     /// feed's stored entries, by key) does not already hold the entry as it is; the writer leaves
     /// such an entry alone. Should the stored copy change before the write, another process
     /// fetched the feed at about the same time and its copy stays.
-    public init(_ entry: Entry, storedHashes: [String: String], tag: () -> StoredTag?) {
+    ///
+    /// - Parameter key: the entry's `EntryIdentity.key`, already made to look up `storedHashes`.
+    public init(_ entry: Entry, key: String, storedHashes: [String: String], tag: () -> StoredTag?) {
         self.entry = entry
-        key = EntryIdentity.key(of: entry)
+        self.key = key
         hash = EntryIdentity.contentHash(of: entry)
         if !storedHashes.isEmpty, let stored = storedHashes[key], EntryIdentity.storedHash(stored, matches: entry, hash: hash) {
             return

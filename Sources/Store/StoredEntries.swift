@@ -14,7 +14,9 @@ public final class StoredEntries: Sendable {
 
         init(path: String) throws {
             database = try Database(path: path)
-            hashes = try database.prepare("SELECT entry_key, content_hash FROM entries WHERE feed_id = ?1")
+            // The keys arrive as one JSON array: one statement a feed, not one a key.
+            hashes = try database.prepare(
+                "SELECT entry_key, content_hash FROM entries WHERE feed_id = ?1 AND entry_key IN (SELECT value FROM json_each(?2))")
         }
     }
 
@@ -22,11 +24,14 @@ public final class StoredEntries: Sendable {
         reader = Mutex(try Reader(path: path))
     }
 
-    /// The content hash of each entry stored for `feedID`, by entry key.
-    public func hashes(feedID: Int64) throws -> [String: String] {
-        try reader.withLock { reader in
+    /// The content hashes of those of `keys` that `feedID` has stored, by key: looked up key by
+    /// key in the store's index, so a feed with a long history costs no more than one without.
+    public func hashes(feedID: Int64, keys: [String]) throws -> [String: String] {
+        guard !keys.isEmpty else { return [:] }
+        let list = EntryJSON.encode(keys)
+        return try reader.withLock { reader in
             var hashes: [String: String] = [:]
-            let statement = try reader.hashes.bind([.integer(feedID)])
+            let statement = try reader.hashes.bind([.integer(feedID), .text(list)])
             while try statement.next() {
                 if let key = statement.text(0), let hash = statement.text(1) { hashes[key] = hash }
             }

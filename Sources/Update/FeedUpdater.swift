@@ -159,10 +159,11 @@ public struct FeedUpdater: Sendable {
             case 200..<300:
                 do {
                     let parsed = try reader.finish()
+                    let keys = parsed.entries.map { EntryIdentity.key(of: $0) }
                     // A feed that never answered has nothing stored to compare with.
-                    let storedHashes = feed.lastSuccessAt == nil ? [:] : (try? stored?.hashes(feedID: feed.id)) ?? [:]
-                    let prepared = parsed.entries.map { entry in
-                        PreparedEntry(entry, storedHashes: storedHashes) { tagger.map { StoredTag($0.tag(entry)) } }
+                    let storedHashes = feed.lastSuccessAt == nil ? [:] : (try? stored?.hashes(feedID: feed.id, keys: keys)) ?? [:]
+                    let prepared = zip(parsed.entries, keys).map { entry, key in
+                        PreparedEntry(entry, key: key, storedHashes: storedHashes) { tagger.map { StoredTag($0.tag(entry)) } }
                     }
                     return Attempt(
                         response: response, feed: parsed, movedTo: movedTo,

@@ -255,16 +255,26 @@ import Testing
         let item = entry(id: "1", title: "Llama 4 is out")
         let tag = StoredTag(label: "open", models: [.init(name: "Llama", openness: "open")], reason: "open-weights model: Llama")
         var asked = 0
-        let known = PreparedEntry(item, storedHashes: ["id:1": EntryIdentity.contentHash(of: item)]) {
+        let known = PreparedEntry(item, key: "id:1", storedHashes: ["id:1": EntryIdentity.contentHash(of: item)]) {
             asked += 1
             return tag
         }
         #expect(known.json == nil && known.tag == nil && asked == 0)
-        let changed = PreparedEntry(item, storedHashes: ["id:1": "xxh64:0000000000000000"]) {
+        let changed = PreparedEntry(item, key: "id:1", storedHashes: ["id:1": "xxh64:0000000000000000"]) {
             asked += 1
             return tag
         }
         #expect(changed.json == EntryJSON.encode(item) && changed.tag == tag && asked == 1)
+    }
+
+    @Test func storedEntriesAnswerForTheKeysAskedOfThatFeed() throws {
+        let feed = try store.addFeed(url: "https://a.example/feed", at: t0)
+        let other = try store.addFeed(url: "https://b.example/feed", at: t0)
+        let first = entry(id: "1", title: "Llama 4 is out")
+        try store.record(FetchOutcome(feedID: feed.id, fetchedAt: t0, status: 200, feed: fetched([first, entry(id: "2", title: "Two")])))
+        try store.record(FetchOutcome(feedID: other.id, fetchedAt: t0, status: 200, feed: fetched([entry(id: "3", title: "Three")])))
+        let hashes = try store.storedEntries().hashes(feedID: feed.id, keys: ["id:1", "id:3", "id:1"])
+        #expect(hashes == ["id:1": EntryIdentity.contentHash(of: first)])
     }
 
     /// Prepared as stored: the writer leaves the stored copy alone, also when it changed after
@@ -275,7 +285,7 @@ import Testing
         let later = entry(id: "1", title: "Llama 4 is out, and so is its paper")
         try store.record(FetchOutcome(feedID: feed.id, fetchedAt: t0, status: 200, feed: fetched([later])))
         var outcome = FetchOutcome(feedID: feed.id, fetchedAt: t0, status: 200, feed: fetched([first]))
-        outcome.prepared = [PreparedEntry(first, storedHashes: ["id:1": EntryIdentity.contentHash(of: first)]) { nil }]
+        outcome.prepared = [PreparedEntry(first, key: "id:1", storedHashes: ["id:1": EntryIdentity.contentHash(of: first)]) { nil }]
         let saved = try store.record(outcome)
         #expect(saved.newEntries == 0 && saved.updatedEntries == 0)
         #expect(try store.entries().map(\.entry) == [later])
