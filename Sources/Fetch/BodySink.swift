@@ -58,7 +58,7 @@ final class BodySink {
     }
 
     /// The response of a finished transfer.
-    func response(for request: FetchRequest) -> FetchResponse {
+    private func response(for request: FetchRequest) -> FetchResponse {
         FetchResponse(
             status: easy.info(CURLINFO_RESPONSE_CODE), effectiveURL: easy.info(CURLINFO_EFFECTIVE_URL) ?? request.url,
             contentType: easy.info(CURLINFO_CONTENT_TYPE), etag: easy.header("ETag"), lastModified: easy.header("Last-Modified"),

@@ -23,7 +23,7 @@ final class ContentDecoder {
     private var held: [UInt8] = []
     private var hasWrapper = false
     /// Whether the stream (or the last gzip member) has ended; false while one is inside.
-    private(set) var isComplete = false
+    private var isComplete = false
     /// Whether what follows the last complete member is ignored (it is no gzip member).
     private var ignoresRest = false
 
