@@ -66,3 +66,13 @@ NGINX
         echo '</body></opml>'
     } > "$work/feeds.opml"
 }
+
+# `store SQL` runs one statement on $AINEWS_DATABASE (while ainewsd may be writing it) and prints
+# the first column of the first row it returns.
+store() {
+    python3 -c 'import sqlite3, sys
+db = sqlite3.connect(sys.argv[1], timeout=30)
+row = db.execute(sys.argv[2]).fetchone()
+db.commit()
+print(row[0] if row else "")' "$AINEWS_DATABASE" "$1"
+}
