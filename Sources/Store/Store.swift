@@ -280,7 +280,7 @@ public final class Store {
     }
 
     /// Entries that have not been tagged yet, in the order they were stored, at most `limit` of
-    /// them (read through the tag index: no scan of the table however large it is).
+    /// them (read through the index of untagged entries: no scan of the table however large it is).
     public func untaggedEntries(limit: Int = .max) throws -> [StoredEntry] {
         try entries(where: "tag IS NULL", [], order: "id", limit: limit)
     }

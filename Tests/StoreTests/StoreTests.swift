@@ -60,7 +60,7 @@ import Testing
     @Test func aMigrationMayDropAnIndex() throws {
         // Reading the file's version once left a statement open, and SQLite refuses to drop
         // anything while one is ("database table is locked").
-        let next = Schema.migrations + ["DROP INDEX entries_by_tag; CREATE INDEX entries_untagged ON entries (id) WHERE tag IS NULL;"]
+        let next = Schema.migrations + ["DROP INDEX entries_by_first_seen; CREATE INDEX entries_by_first_seen ON entries (first_seen_at, id);"]
         try store.migrate(next)
         #expect(try store.schemaVersionInFile() == next.count)
         #expect(try store.integrityCheck() == "ok")
@@ -249,6 +249,13 @@ import Testing
         let stored = try store.entries()
         #expect(stored.map(\.tag) == [tagged, nil])
         #expect(try store.untaggedEntries().map(\.entry.id) == ["2"])
+    }
+
+    @Test func untaggedEntriesAreReadThroughTheirOwnIndex() throws {
+        let plan = try store.database.prepare("EXPLAIN QUERY PLAN SELECT id FROM entries WHERE tag IS NULL ORDER BY id")
+        var details: [String] = []
+        while try plan.next() { details.append(plan.text(3) ?? "") }
+        #expect(details.contains { $0.contains("USING INDEX entries_untagged") }, "\(details)")
     }
 
     @Test func anEntryStoredAsItIsGetsNoJSONAndNoTag() {
