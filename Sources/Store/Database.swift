@@ -122,6 +122,14 @@ final class Statement {
         case text(String)
         case real(Double)
         case null
+
+        init(_ text: String?) {
+            self = text.map { .text($0) } ?? .null
+        }
+
+        init(_ number: Int64?) {
+            self = number.map { .integer($0) } ?? .null
+        }
     }
 
     /// Binds `values` to ?1, ?2… after clearing the previous run.

@@ -436,40 +436,39 @@ extension Store {
             // A purged entry leaves no row but a tombstone, and never comes back. Most feeds have
             // none: asked once a feed, then a key at a time only for those that have.
             let mayHaveTombstones = try hasTombstones.bind([.integer(feedID)]).next() && hasTombstones.integer(0) != 0
-            for prepared in entries {
-                let entry = prepared.entry
-                let key = prepared.key
+            // Each field is read in place: a copy of an entry would retain and release every
+            // one of its strings, on the one thread that writes.
+            for index in entries.indices {
+                let key = entries[index].key
                 // A feed that repeats an item keeps its first copy.
                 guard seen.insert(key).inserted else { continue }
                 // Prepared without JSON: the store had it as it is when the fetch was prepared.
-                guard let json = prepared.json else { continue }
-                let published = entry.published.map { Statement.Value.integer($0.secondsSince1970) } ?? .null
-                let updated = entry.updated.map { Statement.Value.integer($0.secondsSince1970) } ?? .null
-                let tag: [Statement.Value] =
-                    prepared.tag.map { [.text($0.label), .text(prepared.tagModelsJSON ?? "[]"), .text($0.reason)] } ?? [.null, .null, .null]
+                guard let json = entries[index].json else { continue }
                 if mayHaveTombstones, try tombstoned.bind([.integer(feedID), .text(key)]).next() { continue }
+                let hash = entries[index].hash
+                let link = Statement.Value(entries[index].entry.link)
+                let title = Statement.Value(entries[index].entry.title)
+                let published = Statement.Value(entries[index].entry.published?.secondsSince1970)
+                let updated = Statement.Value(entries[index].entry.updated?.secondsSince1970)
+                let tag = entries[index].tag
+                let label = Statement.Value(tag?.label)
+                let models = Statement.Value(tag.map { _ in entries[index].tagModelsJSON ?? "[]" })
+                let reason = Statement.Value(tag?.reason)
                 // Most entries that reach here are new: one statement inserts them, and only one
                 // already stored costs a lookup.
-                try insert.bind(
-                    [
-                        .integer(feedID), .text(key), entry.id.map { .text($0) } ?? .null, entry.link.map { .text($0) } ?? .null,
-                        entry.title.map { .text($0) } ?? .null, published, updated, .integer(time.secondsSince1970), .text(prepared.hash),
-                        .text(json),
-                    ] + tag
-                ).run()
+                try insert.bind([
+                    .integer(feedID), .text(key), Statement.Value(entries[index].entry.id), link, title, published, updated,
+                    .integer(time.secondsSince1970), .text(hash), .text(json), label, models, reason,
+                ]).run()
                 if database.changes > 0 {
                     result.newEntries += 1
                     continue
                 }
                 guard try existing.bind([.integer(feedID), .text(key)]).next(), let stored = existing.text(0),
-                    !EntryIdentity.storedHash(stored, matches: entry, hash: prepared.hash)
+                    !EntryIdentity.storedHash(stored, matches: entries[index].entry, hash: hash)
                 else { continue }
-                try update.bind(
-                    [
-                        .integer(feedID), .text(key), entry.link.map { .text($0) } ?? .null, entry.title.map { .text($0) } ?? .null, published,
-                        updated, .text(prepared.hash), .text(json),
-                    ] + tag
-                ).run()
+                try update.bind([.integer(feedID), .text(key), link, title, published, updated, .text(hash), .text(json), label, models, reason])
+                    .run()
                 result.updatedEntries += 1
             }
             return result
