@@ -27,12 +27,16 @@ public enum Tokenizer {
     enum CharacterClass {
         case letter, digit, separator, other
 
+        // Comparisons rather than range patterns: those became calls, once for every byte that
+        // is not a space.
+        @inline(__always)
         init(_ byte: UInt8) {
-            switch byte {
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"): self = .letter
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): self = .digit
-            case 0x80...: self = .other
-            default: self = .separator
+            if (byte | 0x20) &- UInt8(ascii: "a") < 26 {
+                self = .letter
+            } else if byte &- UInt8(ascii: "0") < 10 {
+                self = .digit
+            } else {
+                self = byte >= 0x80 ? .other : .separator
             }
         }
     }
@@ -133,7 +137,9 @@ struct Words {
     private static func words(of bytes: UnsafeBufferPointer<UInt8>, lowered lower: UnsafePointer<UInt8>) -> [Word] {
         let count = bytes.count
         var words: [Word] = []
-        words.reserveCapacity(count / 5)
+        // Room for words of three letters and a space on average: running text has fewer, and
+        // growing the array past a guess that fell short copied it whole.
+        words.reserveCapacity(count / 4 + 8)
         // The current word is bytes[(index - length)..<index].
         var length = 0
         var capitalized = false
