@@ -37,10 +37,11 @@ let package = Package(
             path: "Sources/CSQLite",
             providers: [.apt(["libsqlite3-dev"])]
         ),
-        // glibc's malloc_trim: the daemon gives a cycle's freed memory back before it idles.
-        .systemLibrary(
-            name: "CMalloc",
-            path: "Sources/CMalloc"
+        // ainewsd's allocator (see cjemalloc.c), and its call to give freed memory back.
+        .target(
+            name: "CJemalloc",
+            path: "Sources/CJemalloc",
+            linkerSettings: [.linkedLibrary("jemalloc")]
         ),
         .target(name: "AINewsCore", path: "Sources/Core"),
         .target(
@@ -115,7 +116,7 @@ let package = Package(
         .executableTarget(
             name: "ainewsd",
             dependencies: [
-                "AINewsCore", "AINewsFetch", "AINewsStore", "AINewsTag", "AINewsUpdate", "AINewsSchedule", "AINewsService", "CMalloc",
+                "AINewsCore", "AINewsFetch", "AINewsStore", "AINewsTag", "AINewsUpdate", "AINewsSchedule", "AINewsService", "CJemalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/ainewsd"

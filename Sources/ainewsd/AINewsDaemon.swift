@@ -6,7 +6,7 @@ import AINewsStore
 import AINewsTag
 import AINewsUpdate
 import ArgumentParser
-import CMalloc
+import CJemalloc
 import Dispatch
 import Foundation
 import Synchronization
@@ -101,9 +101,9 @@ final class Daemon {
             if once || signals.flags.withLock({ $0.stop }) { break }
             if !due.isEmpty {
                 store.truncateLogInBackground()
-                // glibc keeps what a cycle freed in its per-thread arenas, and the daemon would
-                // hold its busiest cycle's memory through every idle half hour after it.
-                malloc_trim(0)
+                // The allocator gives freed pages back as it goes, but an idle daemon hardly
+                // allocates: its busiest cycle's memory would stay through the idle half hour after.
+                cjemalloc_release_free_memory()
             }
             let feeds = try store.feeds()
             let next = feeds.filter(\.isEnabled).compactMap(\.nextFetchAt).min()

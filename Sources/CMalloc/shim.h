@@ -1,7 +1,0 @@
-#ifndef AINEWS_CMALLOC_SHIM_H
-#define AINEWS_CMALLOC_SHIM_H
-
-// glibc's malloc_trim, which Swift's Glibc module leaves out.
-#include <malloc.h>
-
-#endif
