@@ -26,7 +26,7 @@ final class BackgroundCheckpointer: @unchecked Sendable {
     let pagesPerCheckpoint: Int32
     let hardLimitPages: Int32
 
-    init(path: String, pagesPerCheckpoint: Int32 = 1000) throws(StoreError) {
+    init(path: String, pagesPerCheckpoint: Int32) throws(StoreError) {
         // A truncating checkpoint holds the write lock while it waits for readers: it gives up
         // soon rather than keep the daemon's next write waiting.
         connection = try Database(path: path, busyTimeoutMilliseconds: 100)

@@ -43,6 +43,12 @@ final class Database {
 
     static let pageSize = 16384
 
+    /// The file's page size: `pageSize`, unless the database was made with another one.
+    func pageSize() throws(StoreError) -> Int {
+        let statement = try prepare("PRAGMA page_size")
+        return try statement.next() ? Int(statement.integer(0) ?? Int64(Self.pageSize)) : Self.pageSize
+    }
+
     /// Runs SQL that returns no rows (several statements allowed).
     func execute(_ sql: String) throws(StoreError) {
         var error: UnsafeMutablePointer<CChar>?
