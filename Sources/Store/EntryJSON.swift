@@ -8,62 +8,54 @@ enum EntryJSON {
     static func encode(_ entry: Entry) -> String {
         // Room for the long texts and links up front: growing by doubling from nothing copied
         // an item's content half a dozen times.
-        var json = Object(capacity: estimatedLength(of: entry))
-        json.array("authors", entry.authors) { person in
-            var object = Object()
-            object.string("email", person.email)
-            object.string("name", person.name)
-            object.string("uri", person.uri)
-            return object.close()
+        var json = Writer(capacity: estimatedLength(of: entry))
+        json.object { json in
+            json.array("authors", entry.authors) { json, person in
+                json.string("email", person.email)
+                json.string("name", person.name)
+                json.string("uri", person.uri)
+            }
+            json.array("categories", entry.categories) { json, category in
+                json.string("label", category.label)
+                json.string("scheme", category.scheme)
+                json.string("term", category.term)
+            }
+            json.string("comments", entry.comments)
+            json.array("content", entry.content) { json, content in
+                json.string("base", content.base)
+                json.string("language", content.language)
+                json.string("type", content.type.rawValue)
+                json.string("value", content.value)
+            }
+            json.array("enclosures", entry.enclosures) { json, enclosure in
+                json.integer("length", enclosure.length)
+                json.string("type", enclosure.type)
+                json.string("url", enclosure.url)
+            }
+            json.string("id", entry.id)
+            json.string("link", entry.link)
+            json.array("links", entry.links) { json, link in
+                json.string("href", link.href)
+                json.string("hreflang", link.hreflang)
+                json.integer("length", link.length)
+                json.string("rel", link.rel)
+                json.string("title", link.title)
+                json.string("type", link.type)
+            }
+            json.string("published", entry.published?.rfc3339)
+            if let source = entry.source {
+                json.object("source") { json in
+                    json.string("link", source.link)
+                    json.string("title", source.title)
+                }
+            }
+            json.string("summary", entry.summary)
+            json.string("summaryType", entry.summaryType?.rawValue)
+            json.string("title", entry.title)
+            json.string("titleType", entry.titleType?.rawValue)
+            json.string("updated", entry.updated?.rfc3339)
         }
-        json.array("categories", entry.categories) { category in
-            var object = Object()
-            object.string("label", category.label)
-            object.string("scheme", category.scheme)
-            object.string("term", category.term)
-            return object.close()
-        }
-        json.string("comments", entry.comments)
-        json.array("content", entry.content) { content in
-            var object = Object()
-            object.string("base", content.base)
-            object.string("language", content.language)
-            object.string("type", content.type.rawValue)
-            object.string("value", content.value)
-            return object.close()
-        }
-        json.array("enclosures", entry.enclosures) { enclosure in
-            var object = Object()
-            object.integer("length", enclosure.length)
-            object.string("type", enclosure.type)
-            object.string("url", enclosure.url)
-            return object.close()
-        }
-        json.string("id", entry.id)
-        json.string("link", entry.link)
-        json.array("links", entry.links) { link in
-            var object = Object()
-            object.string("href", link.href)
-            object.string("hreflang", link.hreflang)
-            object.integer("length", link.length)
-            object.string("rel", link.rel)
-            object.string("title", link.title)
-            object.string("type", link.type)
-            return object.close()
-        }
-        json.string("published", entry.published?.rfc3339)
-        if let source = entry.source {
-            var object = Object()
-            object.string("link", source.link)
-            object.string("title", source.title)
-            json.raw("source", object.close())
-        }
-        json.string("summary", entry.summary)
-        json.string("summaryType", entry.summaryType?.rawValue)
-        json.string("title", entry.title)
-        json.string("titleType", entry.titleType?.rawValue)
-        json.string("updated", entry.updated?.rfc3339)
-        return String(decoding: json.close(), as: UTF8.self)
+        return json.string
     }
 
     /// The JSON's length give or take escapes and short fields: its texts, links and ids.
@@ -76,36 +68,70 @@ enum EntryJSON {
 
     /// A tag's models, as `[{"name": …, "openness": …}]`.
     static func encode(_ models: [StoredTag.Model]) -> String {
-        var json: [UInt8] = [UInt8(ascii: "[")]
-        for (index, model) in models.enumerated() {
-            if index > 0 { json.append(UInt8(ascii: ",")) }
-            var object = Object()
-            object.string("name", model.name)
-            object.string("openness", model.openness)
-            json += object.close()
+        var json = Writer(capacity: 2 + models.count * 48)
+        json.array(models) { json, model in
+            json.string("name", model.name)
+            json.string("openness", model.openness)
         }
-        json.append(UInt8(ascii: "]"))
-        return String(decoding: json, as: UTF8.self)
+        return json.string
     }
 
     /// Strings as a JSON array, `["…", …]`.
     static func encode(_ strings: [String]) -> String {
-        var json: [UInt8] = [UInt8(ascii: "[")]
+        var json = Writer(capacity: 2 + strings.reduce(0) { $0 + $1.utf8.count + 3 })
+        json.bytes.append(UInt8(ascii: "["))
         for (index, string) in strings.enumerated() {
-            if index > 0 { json.append(UInt8(ascii: ",")) }
-            Object.appendString(string, to: &json)
+            if index > 0 { json.bytes.append(UInt8(ascii: ",")) }
+            Writer.appendString(string, to: &json.bytes)
         }
-        json.append(UInt8(ascii: "]"))
-        return String(decoding: json, as: UTF8.self)
+        json.bytes.append(UInt8(ascii: "]"))
+        return json.string
     }
 
-    /// One JSON object being written, its members in the order given.
-    struct Object {
-        private var bytes: [UInt8]
+    /// JSON written into one buffer, nested objects and arrays too (one buffer each cost an
+    /// allocation and a copy for every link of every entry), members in the order given.
+    struct Writer {
+        fileprivate(set) var bytes: [UInt8] = []
+        /// Whether the object being written has a member yet, so the next one needs a comma.
+        private var hasMember = false
 
-        init(capacity: Int = 64) {
-            bytes = [UInt8(ascii: "{")]
+        init(capacity: Int) {
             bytes.reserveCapacity(capacity)
+        }
+
+        var string: String { String(decoding: bytes, as: UTF8.self) }
+
+        /// An object whose members `body` writes.
+        mutating func object(_ body: (inout Writer) -> Void) {
+            bytes.append(UInt8(ascii: "{"))
+            let outer = hasMember
+            hasMember = false
+            body(&self)
+            hasMember = outer
+            bytes.append(UInt8(ascii: "}"))
+        }
+
+        /// A member that is an object.
+        mutating func object(_ name: StaticString, _ body: (inout Writer) -> Void) {
+            key(name)
+            object(body)
+        }
+
+        /// An array of objects, each written by `element`.
+        mutating func array<Element>(_ values: [Element], _ element: (inout Writer, Element) -> Void) {
+            bytes.append(UInt8(ascii: "["))
+            for (index, value) in values.enumerated() {
+                if index > 0 { bytes.append(UInt8(ascii: ",")) }
+                object { element(&$0, value) }
+            }
+            bytes.append(UInt8(ascii: "]"))
+        }
+
+        /// A member that is an array of objects; none when `values` is nil.
+        mutating func array<Element>(_ name: StaticString, _ values: [Element]?, _ element: (inout Writer, Element) -> Void) {
+            guard let values else { return }
+            key(name)
+            array(values, element)
         }
 
         mutating func string(_ name: StaticString, _ value: String?) {
@@ -120,30 +146,10 @@ enum EntryJSON {
             bytes += String(value).utf8
         }
 
-        mutating func raw(_ name: StaticString, _ json: [UInt8]) {
-            key(name)
-            bytes += json
-        }
-
-        mutating func array<Element>(_ name: StaticString, _ values: [Element]?, _ element: (Element) -> [UInt8]) {
-            guard let values else { return }
-            key(name)
-            bytes.append(UInt8(ascii: "["))
-            for (index, value) in values.enumerated() {
-                if index > 0 { bytes.append(UInt8(ascii: ",")) }
-                bytes += element(value)
-            }
-            bytes.append(UInt8(ascii: "]"))
-        }
-
-        mutating func close() -> [UInt8] {
-            bytes.append(UInt8(ascii: "}"))
-            return bytes
-        }
-
         /// A member's name: one of the literals above, which need no escape.
         private mutating func key(_ name: StaticString) {
-            if bytes.count > 1 { bytes.append(UInt8(ascii: ",")) }
+            if hasMember { bytes.append(UInt8(ascii: ",")) }
+            hasMember = true
             bytes.append(UInt8(ascii: "\""))
             bytes.append(literal: name)
             bytes.append(UInt8(ascii: "\""))
