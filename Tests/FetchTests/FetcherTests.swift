@@ -57,6 +57,32 @@ import Testing
         #expect(try highest(group) >= 3, "the multi handle runs transfers at the same time")
     }
 
+    @Test func connectionsAreKeptForTheTransfersThatFollow() async throws {
+        var configuration = Fetcher.Configuration()
+        configuration.maxConnections = 8
+        configuration.maxConnectionsPerHost = 8
+        let fetcher = Fetcher(configuration: configuration)
+        defer { fetcher.shutdown() }
+        let group = "kept-\(UUID().uuidString)"
+        // Waves of eight transfers, each wave once the one before has ended: between waves no
+        // transfer is under way, when libcurl's own cache would keep only a few connections.
+        for _ in 0..<5 {
+            try await withThrowingTaskGroup(of: Void.self) { tasks in
+                for _ in 0..<8 {
+                    tasks.addTask {
+                        let url = server.url("/counted?group=\(group)")
+                        let response = try await fetcher.fetch(FetchRequest(url: url)) { _, _ in }
+                        #expect(response.status == 200)
+                    }
+                }
+                try await tasks.waitForAll()
+            }
+        }
+        var body: [UInt8] = []
+        _ = try HTTPGet.fetch(FetchRequest(url: server.url("/connections?group=\(group)"))) { chunk, _ in body.append(contentsOf: chunk) }
+        #expect(Int(String(decoding: body, as: UTF8.self)) ?? 0 <= 8, "forty transfers over at most the eight connections allowed")
+    }
+
     @Test func failuresAndLimitsReachTheCaller() async throws {
         let fetcher = Fetcher()
         defer { fetcher.shutdown() }

@@ -50,6 +50,8 @@ ENCODED = {
 LOCK = threading.Lock()
 IN_FLIGHT = {}
 HIGHEST = {}
+# The client ports that asked for /counted per group: how many connections its requests came on.
+CONNECTIONS = {}
 CHAT_REQUESTS = [0]
 # Requests so far per /growing.xml?id=…, whose items change with each request.
 GROWING = {}
@@ -197,6 +199,13 @@ class Handler(BaseHTTPRequestHandler):
             with LOCK:
                 IN_FLIGHT[group] -= 1
             return self.send(200, FEED, [("Content-Type", "application/rss+xml")])
+        if path == "/counted":
+            with LOCK:
+                CONNECTIONS.setdefault(params.get("group"), set()).add(self.client_address[1])
+            return self.send(200, FEED, [("Content-Type", "application/rss+xml")])
+        if path == "/connections":
+            with LOCK:
+                return self.send(200, str(len(CONNECTIONS.get(params.get("group"), ()))).encode(), [("Content-Type", "text/plain")])
         if path == "/highest":
             group = query.partition("=")[2]
             with LOCK:
