@@ -46,7 +46,7 @@ let package = Package(
         .target(name: "AINewsCore", path: "Sources/Core"),
         .target(
             name: "AINewsFetch",
-            dependencies: ["CCurl", "CISAL"],
+            dependencies: ["AINewsCore", "CCurl", "CISAL"],
             path: "Sources/Fetch"
         ),
         .target(
@@ -102,6 +102,7 @@ let package = Package(
         ),
         .target(
             name: "AINewsService",
+            dependencies: ["AINewsCore"],
             path: "Sources/Service"
         ),
         .executableTarget(

@@ -1,5 +1,6 @@
+import AINewsCore
 import CCurl
-import Foundation
+import FoundationEssentials
 
 /// Receives body bytes from libcurl's write callback, decodes them when the response is
 /// compressed, and counts them against the limit: the decoded bytes, and the bytes received
@@ -70,8 +71,8 @@ final class BodySink {
     static func maxAge(_ cacheControl: String) -> Int64? {
         for directive in cacheControl.split(separator: ",") {
             let parts = directive.split(separator: "=", maxSplits: 1)
-            if parts.count == 2, parts[0].trimmingCharacters(in: .whitespaces).lowercased() == "max-age" {
-                return Int64(parts[1].trimmingCharacters(in: .whitespaces))
+            if parts.count == 2, parts[0].trimmingSpacesAndTabs().lowercased() == "max-age" {
+                return Int64(parts[1].trimmingSpacesAndTabs())
             }
         }
         return nil

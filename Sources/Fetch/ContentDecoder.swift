@@ -1,3 +1,4 @@
+import AINewsCore
 import CISAL
 
 /// Decodes a body sent with `Content-Encoding: gzip` or `deflate` as its bytes arrive.
@@ -33,7 +34,7 @@ final class ContentDecoder {
     /// Throws for a coding ainews did not ask for (br, zstd, compress, or several stacked).
     init?(contentEncoding header: String?) throws(FetchError) {
         // "none" is no coding either: some servers send it, and libcurl reads it as identity.
-        let codings = (header ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }.filter {
+        let codings = (header ?? "").split(separator: ",").map { $0.trimmingSpacesAndTabs().lowercased() }.filter {
             !$0.isEmpty && $0 != "identity" && $0 != "none"
         }
         guard let first = codings.first else { return nil }

@@ -1,6 +1,7 @@
 import CCurl
 import Dispatch
-import Foundation
+import FoundationEssentials
+import Glibc
 import Synchronization
 
 /// Many fetches at once on one libcurl multi handle, owned by one thread: the daemon's fetcher.
@@ -44,9 +45,26 @@ public final class Fetcher: Sendable {
         // own cache shrinks with the transfers under way, and the fetch benchmark's first cycle
         // opened 216 connections to its one server instead of 32.
         ccurl_multi_setopt_long(multi.handle, CURLMOPT_MAXCONNECTS, configuration.maxConnections)
-        let thread = Thread { [self] in run() }
-        thread.name = "ainews-fetch"
-        thread.start()
+        Self.startThread { [self] in run() }
+    }
+
+    /// Runs `body` on a thread of its own, which it may block (in `curl_multi_poll`) for as long as
+    /// it runs. A POSIX thread: Foundation's `Thread` would bring Foundation into the daemon.
+    private static func startThread(_ body: @escaping @Sendable () -> Void) {
+        final class Body {
+            let run: @Sendable () -> Void
+            init(_ run: @escaping @Sendable () -> Void) { self.run = run }
+        }
+        var thread = pthread_t()
+        let context = Unmanaged.passRetained(Body(body)).toOpaque()
+        let status = pthread_create(
+            &thread, nil,
+            { context in
+                Unmanaged<Body>.fromOpaque(context!).takeRetainedValue().run()
+                return nil
+            }, context)
+        guard status == 0 else { fatalError("pthread_create failed: \(status)") }
+        pthread_detach(thread)
     }
 
     /// Fetches `request`, calling `consume` on the fetch thread with each chunk of the decoded

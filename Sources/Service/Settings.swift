@@ -1,4 +1,5 @@
-import Foundation
+import AINewsCore
+import FoundationEssentials
 
 /// The daemon's settings: defaults, then the config file (`key = value`, `#` comments), then
 /// `AINEWS_<KEY>` environment variables. An unknown key or a bad value is an error naming the
@@ -83,12 +84,12 @@ public struct Settings: Sendable, Equatable {
                 throw Error(source: file, key: "-", message: "cannot read the file")
             }
             for (offset, rawLine) in String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-                let line = rawLine.trimmingCharacters(in: .whitespaces)
+                let line = rawLine.trimmingSpacesAndTabs()
                 guard !line.isEmpty, !line.hasPrefix("#") else { continue }
                 let source = "\(file):\(offset + 1)"
                 guard let equals = line.firstIndex(of: "=") else { throw Error(source: source, key: line, message: "expected 'key = value'") }
-                let key = line[..<equals].trimmingCharacters(in: .whitespaces)
-                let value = line[line.index(after: equals)...].trimmingCharacters(in: .whitespaces)
+                let key = line[..<equals].trimmingSpacesAndTabs()
+                let value = line[line.index(after: equals)...].trimmingSpacesAndTabs()
                 try settings.set(key, to: value, source: source)
             }
         }
@@ -137,7 +138,7 @@ public struct Settings: Sendable, Equatable {
         case "source_weights":
             var weights: [String: Double] = [:]
             for pair in value.split(separator: ",") {
-                let parts = pair.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+                let parts = pair.split(separator: "=", maxSplits: 1).map { $0.trimmingSpacesAndTabs() }
                 guard parts.count == 2, !parts[0].isEmpty, !parts[0].contains("/"), let weight = Double(parts[1]), weight >= 0, weight <= 100 else {
                     throw fail("'\(pair)' is not host=weight (e.g. openai.com=2, techcrunch.com=1.5)")
                 }
@@ -153,7 +154,7 @@ public struct Settings: Sendable, Equatable {
             }
             mail.from = value.isEmpty ? nil : value
         case "recipients":
-            let addresses = value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            let addresses = value.split(separator: ",").map { $0.trimmingSpacesAndTabs() }.filter { !$0.isEmpty }
             if let bad = addresses.first(where: { !Self.isOneLine($0) || !$0.contains("@") }) { throw fail("'\(bad)' is not an address") }
             mail.recipients = addresses
         case "recipients_file": mail.recipientsFile = value.isEmpty ? nil : value
@@ -230,7 +231,7 @@ public struct Settings: Sendable, Equatable {
 extension Settings {
     /// The weight of a feed or item URL: its host's, else its parent domain's, else 1.
     public func sourceWeight(url: String) -> Double {
-        guard let schemeEnd = url.range(of: "://") else { return 1 }
+        guard let schemeEnd = url.firstRange(of: "://") else { return 1 }
         var host = url[schemeEnd.upperBound...].prefix { $0 != "/" && $0 != ":" && $0 != "?" && $0 != "#" }.lowercased()
         while true {
             if let weight = sourceWeights[host] { return weight }

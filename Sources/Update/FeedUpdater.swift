@@ -4,7 +4,7 @@ import AINewsParse
 import AINewsSchedule
 import AINewsStore
 import AINewsTag
-import Foundation
+import FoundationEssentials
 
 /// One cycle of the daemon's work, in the order of the data flow: fetch the due feeds (many at
 /// once, each body streamed into its own parser), tag and encode each feed's new or changed
@@ -187,7 +187,7 @@ public struct FeedUpdater: Sendable {
 
     /// Retry-After as seconds or as an HTTP date.
     static func retryAt(_ value: String, now: Timestamp) -> Timestamp? {
-        if let seconds = Int64(value.trimmingCharacters(in: .whitespaces)) {
+        if let seconds = Int64(value.trimmingSpacesAndTabs()) {
             return Timestamp(secondsSince1970: now.secondsSince1970 + max(0, seconds))
         }
         return DateParser.parse(value)?.timestamp

@@ -8,7 +8,8 @@ import AINewsUpdate
 import ArgumentParser
 import CJemalloc
 import Dispatch
-import Foundation
+import FoundationEssentials
+import Glibc
 import Synchronization
 
 @main
@@ -185,7 +186,16 @@ final class Daemon {
 
     /// One line a record, `key=value`, to standard output for journald.
     private func log(_ level: String, _ message: String) {
-        FileHandle.standardOutput.write(Data("level=\(level) \(message)\n".utf8))
+        var line = "level=\(level) \(message)\n"
+        line.withUTF8 { bytes in
+            var written = 0
+            while written < bytes.count {
+                let count = write(STDOUT_FILENO, bytes.baseAddress! + written, bytes.count - written)
+                if count < 0, errno == EINTR { continue }
+                guard count > 0 else { return }
+                written += count
+            }
+        }
     }
 }
 
