@@ -370,10 +370,11 @@ extension Store {
         let database: Database
         let existing: Statement
         let hasTombstones: Statement
+        /// Whether any feed has a tombstone, asked once a transaction: most stores have none.
+        let storeHasTombstones: Bool
         let tombstoned: Statement
         let insert: Statement
         let update: Statement
-        let feedMetadata: Statement
         let feedState: Statement
         let log: Statement
 
@@ -381,6 +382,8 @@ extension Store {
             self.database = database
             existing = try database.prepare("SELECT content_hash FROM entries WHERE feed_id = ?1 AND entry_key = ?2")
             hasTombstones = try database.prepare("SELECT EXISTS (SELECT 1 FROM tombstones WHERE feed_id = ?1)")
+            let anyTombstones = try database.prepare("SELECT EXISTS (SELECT 1 FROM tombstones)")
+            storeHasTombstones = try anyTombstones.next() && anyTombstones.integer(0) != 0
             tombstoned = try database.prepare("SELECT 1 FROM tombstones WHERE feed_id = ?1 AND entry_key = ?2")
             // One row of VALUES: an INSERT … SELECT would keep a statement journal of every page
             // it changes (ten times the writes in the fetch benchmark).
@@ -397,10 +400,11 @@ extension Store {
                     tag = ?9, tag_models = ?10, tag_reason = ?11
                 WHERE feed_id = ?1 AND entry_key = ?2
                 """)
-            feedMetadata = try database.prepare("UPDATE feeds SET title = COALESCE(?2, title), site_url = COALESCE(?3, site_url) WHERE id = ?1")
+            // The feed's state and, from a fetched feed, its title and site: one update of its row.
             feedState = try database.prepare(
                 """
                 UPDATE feeds SET
+                    title = COALESCE(?11, title), site_url = COALESCE(?12, site_url),
                     last_fetch_at = ?2, last_status = ?3,
                     etag = CASE WHEN ?4 THEN ?5 ELSE etag END,
                     last_modified = CASE WHEN ?4 THEN ?6 ELSE last_modified END,
@@ -422,9 +426,6 @@ extension Store {
             var saved = SaveResult(newEntries: 0, updatedEntries: 0)
             if let feed = outcome.feed {
                 saved = try store(outcome.prepared ?? feed.entries.map { PreparedEntry($0) }, feedID: outcome.feedID, at: outcome.fetchedAt)
-                try feedMetadata.bind([
-                    .integer(outcome.feedID), feed.feed.title.map { .text($0) } ?? .null, feed.feed.link.map { .text($0) } ?? .null,
-                ]).run()
             }
             let succeeded = outcome.error == nil
             try feedState.bind([
@@ -432,6 +433,7 @@ extension Store {
                 .integer(succeeded ? 1 : 0), outcome.etag.map { .text($0) } ?? .null, outcome.lastModified.map { .text($0) } ?? .null,
                 outcome.error.map { .text($0) } ?? .null, outcome.nextFetchAt.map { .integer($0.secondsSince1970) } ?? .null,
                 outcome.movedTo.map { .text($0) } ?? .null, outcome.disableReason.map { .text($0) } ?? .null,
+                Statement.Value(outcome.feed?.feed.title), Statement.Value(outcome.feed?.feed.link),
             ]).run()
             let result = succeeded ? (outcome.feed == nil ? "not-modified" : "ok") : "error"
             try log.bind([
@@ -446,7 +448,7 @@ extension Store {
             var seen = Set<String>()
             // A purged entry leaves no row but a tombstone, and never comes back. Most feeds have
             // none: asked once a feed, then a key at a time only for those that have.
-            let mayHaveTombstones = try hasTombstones.bind([.integer(feedID)]).next() && hasTombstones.integer(0) != 0
+            let mayHaveTombstones = try storeHasTombstones && hasTombstones.bind([.integer(feedID)]).next() && hasTombstones.integer(0) != 0
             // Each field is read in place: a copy of an entry would retain and release every
             // one of its strings, on the one thread that writes.
             for index in entries.indices {
