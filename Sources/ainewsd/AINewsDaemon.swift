@@ -80,7 +80,11 @@ final class Daemon {
             if !due.isEmpty {
                 notifier.status("fetching \(due.count) feeds")
                 let updater = FeedUpdater(configuration: updaterConfiguration(settings), fetcher: fetcher)
-                for report in try await updater.update(due, store: store, tagger: tagger, at: now) {
+                let progress = CycleProgress(notifier: notifier)
+                let reports = try await updater.update(due, store: store, tagger: tagger, at: now) { done, total in
+                    progress.stored(done, of: total)
+                }
+                for report in reports {
                     if let error = report.error {
                         log(
                             "warning",
@@ -196,6 +200,32 @@ final class Daemon {
                 written += count
             }
         }
+    }
+}
+
+/// Keeps systemd's watchdog fed while a cycle makes progress, a ping (and a status) at most every
+/// second. Between cycles the loop pings; a cycle of thousands of feeds, some on slow servers, can
+/// outlast `WatchdogSec=`, and a stored result is the sign that it is not stuck: every transfer
+/// ends within its total timeout, well inside the watchdog's interval.
+final class CycleProgress: Sendable {
+    private let notifier: SystemdNotifier
+    private let lastPing = Mutex<ContinuousClock.Instant?>(nil)
+
+    init(notifier: SystemdNotifier) {
+        self.notifier = notifier
+    }
+
+    /// Called from the store's writer thread after each stored result.
+    func stored(_ done: Int, of total: Int) {
+        let now = ContinuousClock.now
+        let isDue = lastPing.withLock { last in
+            guard last.map({ now - $0 >= .seconds(1) }) ?? true else { return false }
+            last = now
+            return true
+        }
+        guard isDue else { return }
+        notifier.watchdog()
+        notifier.status("fetching \(total) feeds: \(done) done")
     }
 }
 

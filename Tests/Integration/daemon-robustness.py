@@ -5,11 +5,14 @@
    `PRAGMA integrity_check` and holds no duplicate entry; a last, uninterrupted cycle then stores
    every item exactly once (nothing lost).
 2. SIGTERM while transfers hang: the daemon exits 0 well within systemd's stop timeout (20 s).
+3. A cycle longer than the watchdog interval: the daemon keeps pinging systemd's watchdog
+   (WATCHDOG=1 on $NOTIFY_SOCKET) while the cycle stores results, not only between cycles.
 
     Tests/Integration/daemon-robustness.py [.build/release]
 """
 import os
 import random
+import socket
 import shutil
 import signal
 import sqlite3
@@ -36,6 +39,8 @@ class Handler(BaseHTTPRequestHandler):
     def do_GET(self):
         if self.path.startswith("/hang/"):
             time.sleep(60)
+        if self.path.startswith("/slow/"):
+            time.sleep(0.5)
         number = int(self.path.rsplit("/", 1)[1].split(".")[0])
         items = "".join(
             f"<item><title>Feed {number} item {i}</title><guid>feed-{number}-item-{i}</guid>"
@@ -61,6 +66,16 @@ def check_store(path, expect_all=False):
         return total
 
 
+def subscribe(work, env, name, urls):
+    """Subscribes the store of `env` to `urls` through an OPML file named `name`."""
+    path = os.path.join(work, name + ".opml")
+    with open(path, "w") as opml:
+        opml.write('<opml version="2.0"><body>')
+        opml.writelines(f'<outline type="rss" xmlUrl="{url}"/>' for url in urls)
+        opml.write("</body></opml>")
+    subprocess.run([ainews, "feeds", "import", path], env=env, check=True, capture_output=True)
+
+
 def main():
     work = tempfile.mkdtemp(prefix="ainews-robustness-")
     try:
@@ -77,12 +92,7 @@ def run(work):
     threading.Thread(target=server.serve_forever, daemon=True).start()
     port = server.server_address[1]
     env = dict(os.environ, AINEWS_DATABASE=os.path.join(work, "ainews.sqlite"), AINEWS_MAX_CONNECTIONS_PER_HOST="8")
-    with open(os.path.join(work, "feeds.opml"), "w") as opml:
-        opml.write('<opml version="2.0"><body>')
-        for number in range(FEEDS):
-            opml.write(f'<outline type="rss" xmlUrl="http://127.0.0.1:{port}/feed/{number}.xml"/>')
-        opml.write("</body></opml>")
-    subprocess.run([ainews, "feeds", "import", os.path.join(work, "feeds.opml")], env=env, check=True, capture_output=True)
+    subscribe(work, env, "feeds", (f"http://127.0.0.1:{port}/feed/{number}.xml" for number in range(FEEDS)))
 
     random.seed(7)
     kills = 0
@@ -105,12 +115,7 @@ def run(work):
     print(f"crash test: {kills} kill -9 in 12 cycles; integrity ok after each; final store {total} entries, none lost or duplicated")
 
     hang_env = dict(env, AINEWS_DATABASE=os.path.join(work, "hang.sqlite"))
-    with open(os.path.join(work, "hang.opml"), "w") as opml:
-        opml.write('<opml version="2.0"><body>')
-        for number in range(20):
-            opml.write(f'<outline type="rss" xmlUrl="http://127.0.0.1:{port}/hang/{number}.xml"/>')
-        opml.write("</body></opml>")
-    subprocess.run([ainews, "feeds", "import", os.path.join(work, "hang.opml")], env=hang_env, check=True, capture_output=True)
+    subscribe(work, hang_env, "hang", (f"http://127.0.0.1:{port}/hang/{number}.xml" for number in range(20)))
     daemon = subprocess.Popen([ainewsd], env=hang_env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     time.sleep(1.5)
     started = time.monotonic()
@@ -120,6 +125,32 @@ def run(work):
     assert code == 0, f"exit status {code} after SIGTERM"
     check_store(hang_env["AINEWS_DATABASE"])
     print(f"stop test: SIGTERM with 20 transfers hanging; exited 0 after {elapsed:.2f} s")
+
+    # One connection, twelve feeds of half a second each: a cycle of six seconds against a
+    # watchdog of two. Every message the daemon sends systemd is kept with its arrival time.
+    slow_env = dict(env, AINEWS_DATABASE=os.path.join(work, "slow.sqlite"), AINEWS_MAX_CONNECTIONS="1", AINEWS_MAX_CONNECTIONS_PER_HOST="1",
+                    NOTIFY_SOCKET=os.path.join(work, "notify.sock"), WATCHDOG_USEC="2000000")
+    subscribe(work, slow_env, "slow", (f"http://127.0.0.1:{port}/slow/{number}.xml" for number in range(12)))
+    notify = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    notify.bind(slow_env["NOTIFY_SOCKET"])
+    notify.settimeout(0.2)
+    daemon = subprocess.Popen([ainewsd], env=slow_env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    messages = []
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and not any("next fetch" in text for _, text in messages):
+        try:
+            messages.append((time.monotonic(), notify.recv(4096).decode()))
+        except socket.timeout:
+            pass
+    daemon.send_signal(signal.SIGTERM)
+    daemon.wait(timeout=20)
+    ready = next(at for at, text in messages if "READY=1" in text)
+    done = next(at for at, text in messages if "next fetch" in text)
+    pings = [at for at, text in messages if "WATCHDOG=1" in text and ready <= at <= done]
+    gaps = [later - earlier for earlier, later in zip([ready] + pings, pings + [done])]
+    assert done - ready > 4, f"the slow cycle took {done - ready:.1f} s, too short to test the watchdog"
+    assert max(gaps) < 2, f"{max(gaps):.1f} s without a watchdog ping during a {done - ready:.1f} s cycle (WatchdogSec 2 s)"
+    print(f"watchdog test: a {done - ready:.1f} s cycle, {len(pings)} pings, at most {max(gaps):.1f} s apart (WatchdogSec 2 s)")
 
 
 if __name__ == "__main__":
