@@ -18,6 +18,10 @@ public struct Settings: Sendable, Equatable {
     public var totalTimeoutSeconds = 60
     /// Entries first seen longer ago are purged (their tombstones stay); 0 keeps everything.
     public var retentionSeconds: Int64 = 180 * 86_400
+    /// How long the fetch log (a row for every fetch of every feed, read when diagnosing a feed)
+    /// keeps its rows; 0 keeps them all. It grows by feeds × fetches a day: 96,000 rows a day for
+    /// 2,000 feeds fetched every half hour.
+    public var fetchLogRetentionSeconds: Int64 = 30 * 86_400
     public var userAgent = "ainews/0.1.0 (+https://github.com/ainews; feed reader)"
     /// How much one source counts when the digest ranks stories, by host ("openai.com" also
     /// covers "www.openai.com"); 1 for hosts not listed.
@@ -103,7 +107,7 @@ public struct Settings: Sendable, Equatable {
 
     static let keys = [
         "database", "knowledge_base", "extra_knowledge", "fetch_interval", "max_connections", "max_connections_per_host", "max_body_size",
-        "connect_timeout", "total_timeout", "retention", "user_agent", "source_weights", "digest_max_stories",
+        "connect_timeout", "total_timeout", "retention", "fetch_log_retention", "user_agent", "source_weights", "digest_max_stories",
         "mail_from", "recipients", "recipients_file", "subject", "list_id", "unsubscribe_mailto", "unsubscribe_url", "mail_transport", "smtp_url",
         "smtp_starttls", "smtp_username", "smtp_password_file", "smtp_timeout", "smtp_retries", "smtp_retry_delay", "sendmail_path", "maildir",
         "summary_endpoint", "summary_model", "summary_timeout",
@@ -129,9 +133,9 @@ public struct Settings: Sendable, Equatable {
         case "connect_timeout", "total_timeout":
             guard let seconds = Self.duration(value), (1...3600).contains(seconds) else { throw fail("'\(value)' is not a duration from 1s to 1h") }
             if key == "connect_timeout" { connectTimeoutSeconds = Int(seconds) } else { totalTimeoutSeconds = Int(seconds) }
-        case "retention":
+        case "retention", "fetch_log_retention":
             guard let seconds = Self.duration(value) else { throw fail("'\(value)' is not a duration (e.g. 180d, or 0 to keep everything)") }
-            retentionSeconds = seconds
+            if key == "retention" { retentionSeconds = seconds } else { fetchLogRetentionSeconds = seconds }
         case "user_agent":
             guard !value.isEmpty, !value.contains("\r"), !value.contains("\n") else { throw fail("needs one line of text") }
             userAgent = value

@@ -124,5 +124,9 @@ enum Schema {
         DROP INDEX entries_by_tag;
         CREATE INDEX entries_untagged ON entries (id) WHERE tag IS NULL;
         """,
+        // The fetch log is trimmed by age (`Store.purgeFetchLog`): rows found by their time.
+        """
+        CREATE INDEX fetch_log_by_time ON fetch_log (fetched_at);
+        """,
     ]
 }

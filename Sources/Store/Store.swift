@@ -355,6 +355,12 @@ public final class Store {
         }
     }
 
+    /// Deletes the fetch log's rows of fetches before `cutoff`; returns how many.
+    public func purgeFetchLog(before cutoff: Timestamp) throws -> Int {
+        try database.prepare("DELETE FROM fetch_log WHERE fetched_at < ?1").bind([.integer(cutoff.secondsSince1970)]).run()
+        return database.changes
+    }
+
     /// SQLite's own check of the file; "ok" when consistent.
     public func integrityCheck() throws -> String {
         let statement = try database.prepare("PRAGMA integrity_check")

@@ -98,9 +98,18 @@ final class Daemon {
                     }
                 }
             }
-            if settings.retentionSeconds > 0, lastPurge.map({ now.secondsSince1970 - $0.secondsSince1970 >= 86_400 }) ?? true {
-                let purged = try store.purge(firstSeenBefore: Timestamp(secondsSince1970: now.secondsSince1970 - settings.retentionSeconds), at: now)
-                if purged > 0 { log("info", "purged=\(purged) older than retention") }
+            // Once a day: entries past their retention, and the fetch log's old rows.
+            if lastPurge.map({ now.secondsSince1970 - $0.secondsSince1970 >= 86_400 }) ?? true {
+                if settings.retentionSeconds > 0 {
+                    let purged = try store.purge(
+                        firstSeenBefore: Timestamp(secondsSince1970: now.secondsSince1970 - settings.retentionSeconds), at: now)
+                    if purged > 0 { log("info", "purged=\(purged) older than retention") }
+                }
+                if settings.fetchLogRetentionSeconds > 0 {
+                    let trimmed = try store.purgeFetchLog(
+                        before: Timestamp(secondsSince1970: now.secondsSince1970 - settings.fetchLogRetentionSeconds))
+                    if trimmed > 0 { log("info", "fetch_log_trimmed=\(trimmed) older than fetch_log_retention") }
+                }
                 lastPurge = now
             }
             if once || signals.flags.withLock({ $0.stop }) { break }

@@ -22,12 +22,15 @@ import Testing
             fetch_interval = 2h
             max_body_size = 512KiB
             retention = 0
+            fetch_log_retention = 7d
             """)
         let settings = try Settings.load(file: file, environment: ["AINEWS_FETCH_INTERVAL": "45m", "AINEWS_MAX_CONNECTIONS_PER_HOST": "4"])
         #expect(settings.database == "/srv/ainews.sqlite")
         #expect(settings.fetchIntervalSeconds == 45 * 60, "the environment wins over the file")
         #expect(settings.maxBodyBytes == 512 * 1024)
         #expect(settings.retentionSeconds == 0)
+        #expect(settings.fetchLogRetentionSeconds == 7 * 86_400)
+        #expect(Settings().fetchLogRetentionSeconds == 30 * 86_400)
         #expect(settings.maxConnectionsPerHost == 4)
         #expect(settings.totalTimeoutSeconds == 60, "defaults stay")
     }

@@ -206,6 +206,25 @@ import Testing
         #expect(state.lastError == nil)
     }
 
+    @Test func theFetchLogLosesItsOldRowsOnly() throws {
+        let feed = try store.addFeed(url: "https://a.example/feed", at: t0)
+        for day in 0..<5 {
+            try store.record(FetchOutcome(feedID: feed.id, fetchedAt: t0.advanced(by: Int64(day) * 86_400), status: 304))
+        }
+        func fetchedAt() throws -> [Int64] {
+            let rows = try store.database.prepare("SELECT fetched_at FROM fetch_log ORDER BY fetched_at")
+            var times: [Int64] = []
+            while try rows.next() { times.append(rows.integer(0) ?? -1) }
+            return times
+        }
+        #expect(try store.purgeFetchLog(before: t0.advanced(by: 2 * 86_400)) == 2)
+        #expect(try fetchedAt() == (2..<5).map { t0.secondsSince1970 + $0 * 86_400 })
+        let plan = try store.database.prepare("EXPLAIN QUERY PLAN DELETE FROM fetch_log WHERE fetched_at < ?1").bind([.integer(0)])
+        var details: [String] = []
+        while try plan.next() { details.append(plan.text(3) ?? "") }
+        #expect(details.contains { $0.contains("fetch_log_by_time") }, "\(details)")
+    }
+
     @Test func permanentRedirectAndGone() throws {
         let feed = try store.addFeed(url: "http://a.example/feed", at: t0)
         try store.record(FetchOutcome(feedID: feed.id, fetchedAt: t0, status: 200, feed: fetched([]), movedTo: "https://a.example/feed"))
