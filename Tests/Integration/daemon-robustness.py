@@ -3,7 +3,8 @@
 
 1. kill -9 ainewsd in the middle of fetch cycles, many times; after each kill the store passes
    `PRAGMA integrity_check` and holds no duplicate entry; a last, uninterrupted cycle then stores
-   every item exactly once (nothing lost).
+   every item exactly once (nothing lost); one more cycle, which finds nothing new, logs a line
+   for itself and none for its feeds.
 2. SIGTERM while transfers hang: the daemon exits 0 well within systemd's stop timeout (20 s).
 3. A cycle longer than the watchdog interval: the daemon keeps pinging systemd's watchdog
    (WATCHDOG=1 on $NOTIFY_SOCKET) while the cycle stores results, not only between cycles.
@@ -113,6 +114,13 @@ def run(work):
     subprocess.run([ainewsd, "--once"], env=env, check=True, stdout=subprocess.DEVNULL)
     total = check_store(env["AINEWS_DATABASE"], expect_all=True)
     print(f"crash test: {kills} kill -9 in 12 cycles; integrity ok after each; final store {total} entries, none lost or duplicated")
+
+    # A cycle that finds nothing new logs one line for itself and none for its feeds.
+    with sqlite3.connect(env["AINEWS_DATABASE"]) as db:
+        db.execute("UPDATE feeds SET next_fetch_at = NULL")
+    lines = subprocess.run([ainewsd, "--once"], env=env, check=True, capture_output=True, text=True).stdout.splitlines()
+    assert not [line for line in lines if "feed=" in line], f"feeds with nothing new were logged: {lines[:3]}"
+    assert [line for line in lines if line.startswith(f"level=info cycle feeds={FEEDS} failed=0 new=0 updated=0 ")], lines
 
     hang_env = dict(env, AINEWS_DATABASE=os.path.join(work, "hang.sqlite"))
     subscribe(work, hang_env, "hang", (f"http://127.0.0.1:{port}/hang/{number}.xml" for number in range(20)))
