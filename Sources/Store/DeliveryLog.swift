@@ -63,7 +63,7 @@ extension Store {
             WHERE digest_id = ?1 AND recipient = ?2 AND status != 'sent'
             """
         ).bind([
-            .integer(digestID), .text(recipient), .text(sent ? "sent" : "failed"), .integer(permanent ? 1 : 0), error.map { .text($0) } ?? .null,
+            .integer(digestID), .text(recipient), .text(sent ? "sent" : "failed"), .integer(permanent ? 1 : 0), Statement.Value(error),
             .integer(time.secondsSince1970),
         ]).run()
     }

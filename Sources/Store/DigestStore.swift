@@ -79,7 +79,7 @@ extension Store {
             SELECT id, period, revision, period_start, period_end, built_at, content, published_at FROM digests
             WHERE ?1 IS NULL OR period = ?1 ORDER BY period_start, period, revision
             """
-        ).bind([period.map { .text($0) } ?? .null])
+        ).bind([Statement.Value(period)])
         var result: [StoredDigest] = []
         while try statement.next() {
             result.append(

@@ -190,7 +190,7 @@ public final class Store {
     @discardableResult
     public func addFeed(url: String, title: String? = nil, at time: Timestamp) throws -> FeedRecord {
         try database.prepare("INSERT OR IGNORE INTO feeds (url, title, added_at) VALUES (?1, ?2, ?3)")
-            .bind([.text(url), title.map { .text($0) } ?? .null, .integer(time.secondsSince1970)]).run()
+            .bind([.text(url), Statement.Value(title), .integer(time.secondsSince1970)]).run()
         guard let feed = try feeds(where: "url = ?1", [.text(url)]).first else {
             throw StoreError(code: 0, message: "feed \(url) vanished while being added")
         }
@@ -287,7 +287,7 @@ public final class Store {
     public func entries(since: Timestamp? = nil, feedID: Int64? = nil) throws -> [StoredEntry] {
         try entries(
             where: "first_seen_at >= ?1 AND (?2 IS NULL OR feed_id = ?2)",
-            [.integer(since?.secondsSince1970 ?? Int64.min), feedID.map { .integer($0) } ?? .null])
+            [.integer(since?.secondsSince1970 ?? Int64.min), Statement.Value(feedID)])
     }
 
     /// Entries that have not been tagged yet, in the order they were stored, at most `limit` of
@@ -375,8 +375,8 @@ extension Store {
     fileprivate struct FetchWriter {
         let database: Database
         let existing: Statement
-        let hasTombstones: Statement
-        /// Whether any feed has a tombstone, asked once a transaction: most stores have none.
+        /// Whether any feed has a tombstone, asked once a transaction: a store has none until its
+        /// first purge, and until then no key needs looking up.
         let storeHasTombstones: Bool
         let tombstoned: Statement
         let insert: Statement
@@ -387,7 +387,6 @@ extension Store {
         init(_ database: Database) throws {
             self.database = database
             existing = try database.prepare("SELECT content_hash FROM entries WHERE feed_id = ?1 AND entry_key = ?2")
-            hasTombstones = try database.prepare("SELECT EXISTS (SELECT 1 FROM tombstones WHERE feed_id = ?1)")
             let anyTombstones = try database.prepare("SELECT EXISTS (SELECT 1 FROM tombstones)")
             storeHasTombstones = try anyTombstones.next() && anyTombstones.integer(0) != 0
             tombstoned = try database.prepare("SELECT 1 FROM tombstones WHERE feed_id = ?1 AND entry_key = ?2")
@@ -435,16 +434,16 @@ extension Store {
             }
             let succeeded = outcome.error == nil
             try feedState.bind([
-                .integer(outcome.feedID), .integer(outcome.fetchedAt.secondsSince1970), outcome.status.map { .integer(Int64($0)) } ?? .null,
-                .integer(succeeded ? 1 : 0), outcome.etag.map { .text($0) } ?? .null, outcome.lastModified.map { .text($0) } ?? .null,
-                outcome.error.map { .text($0) } ?? .null, outcome.nextFetchAt.map { .integer($0.secondsSince1970) } ?? .null,
-                outcome.movedTo.map { .text($0) } ?? .null, outcome.disableReason.map { .text($0) } ?? .null,
+                .integer(outcome.feedID), .integer(outcome.fetchedAt.secondsSince1970), Statement.Value(outcome.status.map(Int64.init)),
+                .integer(succeeded ? 1 : 0), Statement.Value(outcome.etag), Statement.Value(outcome.lastModified),
+                Statement.Value(outcome.error), Statement.Value(outcome.nextFetchAt?.secondsSince1970),
+                Statement.Value(outcome.movedTo), Statement.Value(outcome.disableReason),
                 Statement.Value(outcome.feed?.feed.title), Statement.Value(outcome.feed?.feed.link),
             ]).run()
             let result = succeeded ? (outcome.feed == nil ? "not-modified" : "ok") : "error"
             try log.bind([
-                .integer(outcome.feedID), .integer(outcome.fetchedAt.secondsSince1970), outcome.status.map { .integer(Int64($0)) } ?? .null,
-                .text(result), .integer(Int64(saved.newEntries)), .integer(Int64(saved.updatedEntries)), outcome.error.map { .text($0) } ?? .null,
+                .integer(outcome.feedID), .integer(outcome.fetchedAt.secondsSince1970), Statement.Value(outcome.status.map(Int64.init)),
+                .text(result), .integer(Int64(saved.newEntries)), .integer(Int64(saved.updatedEntries)), Statement.Value(outcome.error),
             ]).run()
             return saved
         }
@@ -452,9 +451,6 @@ extension Store {
         private func store(_ entries: [PreparedEntry], feedID: Int64, at time: Timestamp) throws -> SaveResult {
             var result = SaveResult(newEntries: 0, updatedEntries: 0)
             var seen = Set<String>()
-            // A purged entry leaves no row but a tombstone, and never comes back. Most feeds have
-            // none: asked once a feed, then a key at a time only for those that have.
-            let mayHaveTombstones = try storeHasTombstones && hasTombstones.bind([.integer(feedID)]).next() && hasTombstones.integer(0) != 0
             // Each field is read in place: a copy of an entry would retain and release every
             // one of its strings, on the one thread that writes.
             for index in entries.indices {
@@ -463,7 +459,8 @@ extension Store {
                 guard seen.insert(key).inserted else { continue }
                 // Prepared without JSON: the store had it as it is when the fetch was prepared.
                 guard let json = entries[index].json else { continue }
-                if mayHaveTombstones, try tombstoned.bind([.integer(feedID), .text(key)]).next() { continue }
+                // A purged entry leaves no row but a tombstone, and never comes back.
+                if storeHasTombstones, try tombstoned.bind([.integer(feedID), .text(key)]).next() { continue }
                 let hash = entries[index].hash
                 let link = Statement.Value(entries[index].entry.link)
                 let title = Statement.Value(entries[index].entry.title)
