@@ -7,9 +7,9 @@ public struct PreparedEntry: Sendable {
     public var entry: Entry
     public var key: String
     public var hash: String
-    /// Nil for an entry the store already had as it is (see `init(_:storedHashes:tag:)`), which
-    /// the writer leaves alone.
-    public var json: String?
+    /// The entry's JSON (UTF-8); nil for an entry the store already had as it is (see
+    /// `init(_:storedHashes:tag:)`), which the writer leaves alone.
+    public var json: [UInt8]?
     public var tag: StoredTag?
     var tagModelsJSON: String?
 
@@ -30,7 +30,7 @@ public struct PreparedEntry: Sendable {
         if !storedHashes.isEmpty, let stored = storedHashes[key], EntryIdentity.storedHash(stored, matches: entry, hash: hash) {
             return
         }
-        json = EntryJSON.encode(entry)
+        json = EntryJSON.utf8(entry)
         self.tag = tag()
         tagModelsJSON = self.tag.map { EntryJSON.encode($0.models) }
     }

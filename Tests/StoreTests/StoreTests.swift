@@ -73,6 +73,29 @@ import Testing
         #expect(pageSize.integer(0) == Int64(Database.pageSize))
     }
 
+    @Test func textsBoundInPlaceAreStoredAsTheyWere() throws {
+        // `run(_:)` lends texts to SQLite inside nested borrows: small strings (kept inline, lent
+        // from a temporary), empty ones, long and non-ASCII ones and bytes must all come back.
+        let database = try Database(path: path)
+        try database.execute("CREATE TABLE lent (position INTEGER, a TEXT, b TEXT, c TEXT, d TEXT)")
+        let insert = try database.prepare("INSERT INTO lent VALUES (?1, ?2, ?3, ?4, ?5)")
+        let long = String(repeating: "Mistral Large 2 — poids ouverts ", count: 200)
+        let rows: [(String, String, String, [UInt8])] = [
+            ("short", "", long, Array("{\"id\":\"x\"}".utf8)),
+            ("é", String(long.reversed()), "fifteen bytes!!", []),
+        ]
+        for (position, row) in rows.enumerated() {
+            try insert.run([.integer(Int64(position)), .text(row.0), .text(row.1), .text(row.2), .utf8(row.3)])
+        }
+        let select = try database.prepare("SELECT a, b, c, d FROM lent ORDER BY position")
+        for row in rows {
+            #expect(try select.next())
+            #expect(
+                [select.text(0), select.text(1), select.text(2), select.text(3)] == [row.0, row.1, row.2, String(decoding: row.3, as: UTF8.self)])
+        }
+        #expect(try !select.next())
+    }
+
     @Test func addingAFeedTwiceKeepsOne() throws {
         let first = try store.addFeed(url: "https://a.example/feed", at: t0)
         let second = try store.addFeed(url: "https://a.example/feed", at: t0.advanced(by: 60))
@@ -290,7 +313,7 @@ import Testing
             asked += 1
             return tag
         }
-        #expect(changed.json == EntryJSON.encode(item) && changed.tag == tag && asked == 1)
+        #expect(changed.json == EntryJSON.utf8(item) && changed.tag == tag && asked == 1)
     }
 
     @Test func storedEntriesAnswerForTheKeysAskedOfThatFeed() throws {
