@@ -1011,7 +1011,7 @@ final class FeedBuilder {
         isInEntry = false
     }
 
-    /// The feed, once the document has ended.
+    /// The feed, once the document has ended; its entries are handed over, not kept.
     func result(encoding: String, problems extra: [String]) -> ParsedFeed? {
         guard let format else { return nil }
         if isInEntry {
@@ -1022,9 +1022,13 @@ final class FeedBuilder {
             feed.language = rootLanguage.replacingAll("_", with: "-")
         }
         let errors = extra + problems
-        return ParsedFeed(
+        let parsed = ParsedFeed(
             format: format, version: version, bozo: !errors.isEmpty, problems: errors + notes, encoding: encoding, feed: feed,
             entries: entries)
+        // Handed over, not shared: the daemon moves the entries out of the result one by one,
+        // which a second reference to them would turn into a copy of all of them.
+        entries = []
+        return parsed
     }
 }
 

@@ -14,7 +14,7 @@ public struct PreparedEntry: Sendable {
     var tagModelsJSON: String?
 
     public init(_ entry: Entry, tag: StoredTag? = nil) {
-        self.init(entry, key: EntryIdentity.key(of: entry), storedHashes: [:]) { tag }
+        self.init(entry, key: EntryIdentity.key(of: entry), storedHashes: [:]) { _ in tag }
     }
 
     /// Makes the JSON and asks for the tag only when `storedHashes` (the content hashes of the
@@ -23,15 +23,19 @@ public struct PreparedEntry: Sendable {
     /// fetched the feed at about the same time and its copy stays.
     ///
     /// - Parameter key: the entry's `EntryIdentity.key`, already made to look up `storedHashes`.
-    public init(_ entry: Entry, key: String, storedHashes: [String: String], tag: () -> StoredTag?) {
+    /// - Parameter tag: asked with the entry as stored here, so the caller can hand the entry over
+    ///   without keeping a copy of its own for tagging.
+    public init(_ entry: Entry, key: String, storedHashes: [String: String], tag: (Entry) -> StoredTag?) {
+        // Read through `self.entry` from here on: a use of the parameter after it is stored
+        // would copy the entry.
         self.entry = entry
         self.key = key
-        hash = EntryIdentity.contentHash(of: entry)
-        if !storedHashes.isEmpty, let stored = storedHashes[key], EntryIdentity.storedHash(stored, matches: entry, hash: hash) {
+        hash = EntryIdentity.contentHash(of: self.entry)
+        if !storedHashes.isEmpty, let stored = storedHashes[key], EntryIdentity.storedHash(stored, matches: self.entry, hash: hash) {
             return
         }
-        json = EntryJSON.utf8(entry)
-        self.tag = tag()
+        json = EntryJSON.utf8(self.entry)
+        self.tag = tag(self.entry)
         tagModelsJSON = self.tag.map { EntryJSON.encode($0.models) }
     }
 }

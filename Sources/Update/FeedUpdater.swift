@@ -158,13 +158,11 @@ public struct FeedUpdater: Sendable {
                 continue
             case 200..<300:
                 do {
-                    let parsed = try reader.finish()
+                    var parsed = try reader.finish()
                     let keys = parsed.entries.map { EntryIdentity.key(of: $0) }
                     // A feed that never answered has nothing stored to compare with.
                     let storedHashes = feed.lastSuccessAt == nil ? [:] : (try? stored?.hashes(feedID: feed.id, keys: keys)) ?? [:]
-                    let prepared = zip(parsed.entries, keys).map { entry, key in
-                        PreparedEntry(entry, key: key, storedHashes: storedHashes) { tagger.map { StoredTag($0.tag(entry)) } }
-                    }
+                    let prepared = Self.prepare(&parsed.entries, keys: keys, storedHashes: storedHashes, tagger: tagger)
                     return Attempt(
                         response: response, feed: parsed, movedTo: movedTo,
                         scheduling: .success(ttlMinutes: parsed.feed.ttl, maxAgeSeconds: response.maxAgeSeconds), prepared: prepared)
@@ -183,6 +181,25 @@ public struct FeedUpdater: Sendable {
             }
         }
         return Attempt(error: "more than \(configuration.maxRedirects) redirects", movedTo: nil, scheduling: .failure)
+    }
+
+    /// A fetched feed's entries made ready for the store (`PreparedEntry`), moved out of
+    /// `entries`, which ends empty: a copy of each entry retained every one of its strings, and
+    /// both copies were released in the end.
+    static func prepare(_ entries: inout [Entry], keys: [String], storedHashes: [String: String], tagger: Tagger?) -> [PreparedEntry] {
+        precondition(entries.count == keys.count, "a key for every entry")
+        let count = entries.count
+        return [PreparedEntry](unsafeUninitializedCapacity: count) { buffer, initialized in
+            // Taken from the end, where removing an element moves it out, and written in place.
+            for index in stride(from: count - 1, through: 0, by: -1) {
+                let prepared = PreparedEntry(entries.removeLast(), key: keys[index], storedHashes: storedHashes) { entry in
+                    guard let tagger else { return nil }
+                    return StoredTag(tagger.tag(entry))
+                }
+                (buffer.baseAddress! + index).initialize(to: prepared)
+            }
+            initialized = count
+        }
     }
 
     /// Retry-After as seconds or as an HTTP date.

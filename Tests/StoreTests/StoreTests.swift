@@ -304,13 +304,14 @@ import Testing
         let item = entry(id: "1", title: "Llama 4 is out")
         let tag = StoredTag(label: "open", models: [.init(name: "Llama", openness: "open")], reason: "open-weights model: Llama")
         var asked = 0
-        let known = PreparedEntry(item, key: "id:1", storedHashes: ["id:1": EntryIdentity.contentHash(of: item)]) {
+        let known = PreparedEntry(item, key: "id:1", storedHashes: ["id:1": EntryIdentity.contentHash(of: item)]) { _ in
             asked += 1
             return tag
         }
         #expect(known.json == nil && known.tag == nil && asked == 0)
-        let changed = PreparedEntry(item, key: "id:1", storedHashes: ["id:1": "xxh64:0000000000000000"]) {
+        let changed = PreparedEntry(item, key: "id:1", storedHashes: ["id:1": "xxh64:0000000000000000"]) { entry in
             asked += 1
+            #expect(entry == item)
             return tag
         }
         #expect(changed.json == EntryJSON.utf8(item) && changed.tag == tag && asked == 1)
@@ -334,7 +335,7 @@ import Testing
         let later = entry(id: "1", title: "Llama 4 is out, and so is its paper")
         try store.record(FetchOutcome(feedID: feed.id, fetchedAt: t0, status: 200, feed: fetched([later])))
         var outcome = FetchOutcome(feedID: feed.id, fetchedAt: t0, status: 200, feed: fetched([first]))
-        outcome.prepared = [PreparedEntry(first, key: "id:1", storedHashes: ["id:1": EntryIdentity.contentHash(of: first)]) { nil }]
+        outcome.prepared = [PreparedEntry(first, key: "id:1", storedHashes: ["id:1": EntryIdentity.contentHash(of: first)]) { _ in nil }]
         let saved = try store.record(outcome)
         #expect(saved.newEntries == 0 && saved.updatedEntries == 0)
         #expect(try store.entries().map(\.entry) == [later])

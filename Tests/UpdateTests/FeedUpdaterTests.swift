@@ -29,6 +29,25 @@ import Testing
         feed.nextFetchAt.map { $0.secondsSince1970 - t0.secondsSince1970 }
     }
 
+    @Test func preparedEntriesKeepTheFeedsOrderAndAreEachTagged() throws {
+        let titles = ["Meta releases Llama 3 weights", "OpenAI ships GPT-4o in the API", "Quarterly results", "Meta releases Llama 3 weights"]
+        var entries = titles.enumerated().map { offset, title in
+            var entry = Entry()
+            entry.id = "\(offset % 3)"
+            entry.title = title
+            return entry
+        }
+        let keys = entries.map { EntryIdentity.key(of: $0) }
+        let prepared = FeedUpdater.prepare(&entries, keys: keys, storedHashes: [:], tagger: Self.tagger)
+        #expect(entries.isEmpty)
+        #expect(prepared.map(\.entry.title) == titles)
+        #expect(prepared.map(\.key) == ["id:0", "id:1", "id:2", "id:0"])
+        #expect(prepared.map { $0.tag?.label } == ["open", "closed", "none", "open"])
+        #expect(prepared.allSatisfy { $0.json != nil })
+        var none: [Entry] = []
+        #expect(FeedUpdater.prepare(&none, keys: [], storedHashes: [:], tagger: nil).isEmpty)
+    }
+
     @Test func oneCycleHandlesEveryKindOfResponse() async throws {
         defer { fetcher.shutdown() }
         let paths = ["/feed.xml", "/moved", "/temp", "/gone", "/missing", "/retry", "/unavailable", "/page.html", "/cached.xml", "/long-page.html"]
