@@ -17,10 +17,20 @@ final class BodySink {
     var failure: (any Error)?
     private var head: ResponseHead?
     private var decoder: ContentDecoder?
+    /// With `defersDecoding`: bytes received and not yet decoded.
+    private var deferred: [UInt8] = []
+    /// Whether libcurl's callback only keeps the bytes, for `decodeDeferred()` to decode and
+    /// consume them once the callback has returned (the `Fetcher` does, after its call into
+    /// libcurl); otherwise the callback decodes and consumes them itself.
+    let defersDecoding: Bool
+    /// The most bytes kept for later: past it the callback decodes them itself, so a slow
+    /// consumer holds at most this much per transfer.
+    static let deferredLimit = 256 * 1024
 
-    init(easy: CurlEasy, limit: Int, consume: @escaping (UnsafeRawBufferPointer, ResponseHead) throws -> Void) {
+    init(easy: CurlEasy, limit: Int, defersDecoding: Bool = false, consume: @escaping (UnsafeRawBufferPointer, ResponseHead) throws -> Void) {
         self.easy = easy
         self.limit = limit
+        self.defersDecoding = defersDecoding
         self.consume = consume
     }
 
@@ -85,6 +95,24 @@ final class BodySink {
             exceededLimit = true
             return false
         }
+        guard defersDecoding else { return decode(bytes) }
+        deferred.append(contentsOf: bytes)
+        return deferred.count < Self.deferredLimit || decodeDeferred()
+    }
+
+    /// Whether bytes wait for `decodeDeferred()`.
+    var hasDeferredBytes: Bool { !deferred.isEmpty }
+
+    /// Decodes and consumes the bytes kept since the last call; false when that stops the
+    /// transfer (too large a body, a consumer that failed), as `receive(_:)` returning false would.
+    func decodeDeferred() -> Bool {
+        guard !deferred.isEmpty else { return failure == nil && !exceededLimit }
+        defer { deferred.removeAll(keepingCapacity: true) }
+        return deferred.withUnsafeBytes { decode($0) }
+    }
+
+    /// Decodes `bytes` and passes them on; false stops the transfer.
+    private func decode(_ bytes: UnsafeRawBufferPointer) -> Bool {
         do {
             let head: ResponseHead
             if let known = self.head {

@@ -8,9 +8,10 @@ import Synchronization
 ///
 /// Callers `await fetch(_:body:)` from any task; the request is queued under a lock and the
 /// thread is woken with `curl_multi_wakeup` (the one libcurl call that is safe from other
-/// threads). The thread runs perform → read finished transfers → poll, streams each body to its
-/// consumer as it arrives and resumes the caller when the transfer ends. libcurl enforces the
-/// global and per-host connection limits, queueing what is over them.
+/// threads). The thread runs perform (libcurl only moves bytes) → finished transfers (their last
+/// bytes decoded, their callers resumed) → the bytes the others received, decoded and passed to
+/// their consumers → poll. libcurl enforces the global and per-host connection limits, queueing
+/// what is over them.
 ///
 /// ```swift
 /// let fetcher = Fetcher()
@@ -74,7 +75,7 @@ public final class Fetcher: Sendable {
     ) async throws -> FetchResponse {
         let easy = try CurlEasy()
         easy.configure(for: request)
-        let sink = BodySink(easy: easy, limit: request.maxBodyBytes, consume: consume)
+        let sink = BodySink(easy: easy, limit: request.maxBodyBytes, defersDecoding: true, consume: consume)
         sink.attach()
         return try await withCheckedThrowingContinuation { continuation in
             let transfer = Transfer(request: request, easy: easy, sink: sink, continuation: continuation)
@@ -124,6 +125,11 @@ public final class Fetcher: Sendable {
                 finished.signal()
                 return
             }
+            // The calls into libcurl only move bytes: bodies are decoded and parsed after them.
+            // Parsed inside, every body that had arrived went through its parser in one call
+            // (10 ms and more at the 90th percentile of a first cycle's calls, 0.95 s in all);
+            // the transfers that had finished were only seen at its end, and the requests their
+            // callers queued next went out in the call after, while the server waited.
             var running: Int32 = 0
             curl_multi_perform(multi.handle, &running)
             var remaining: Int32 = 0
@@ -133,14 +139,30 @@ public final class Fetcher: Sendable {
                 else { continue }
                 let code = message.pointee.data.result
                 curl_multi_remove_handle(multi.handle, handle)
-                if code == CURLE_OK {
+                if code == CURLE_OK, transfer.sink.decodeDeferred() {
                     transfer.continuation.resume(with: transfer.sink.finish(for: transfer.request))
                 } else {
-                    transfer.continuation.resume(throwing: transfer.sink.failure(for: transfer.easy.error(for: code)))
+                    let error = transfer.easy.error(for: code == CURLE_OK ? CURLE_WRITE_ERROR : code)
+                    transfer.continuation.resume(throwing: transfer.sink.failure(for: error))
                 }
             }
-            curl_multi_poll(multi.handle, nil, 0, 1000, nil)
+            let hasMore = decodeDeferred(in: &active)
+            curl_multi_poll(multi.handle, nil, 0, hasMore ? 0 : 1000, nil)
         }
+    }
+
+    /// Decodes and parses the bytes the running transfers received, one transfer after another,
+    /// until requests are waiting to be started: they go out first. Stops the transfers whose
+    /// bytes stop them (too large, a consumer that failed). Returns whether bytes are left.
+    private func decodeDeferred(in active: inout [UnsafeMutableRawPointer: Transfer]) -> Bool {
+        for (handle, transfer) in active where transfer.sink.hasDeferredBytes {
+            if state.withLock({ !$0.pending.isEmpty }) { return true }
+            guard !transfer.sink.decodeDeferred() else { continue }
+            active.removeValue(forKey: handle)
+            curl_multi_remove_handle(multi.handle, handle)
+            transfer.continuation.resume(throwing: transfer.sink.failure(for: transfer.easy.error(for: CURLE_WRITE_ERROR)))
+        }
+        return false
     }
 }
 

@@ -96,6 +96,42 @@ import Testing
         #expect(notModified.status == 304)
     }
 
+    /// The fetch thread keeps the bytes libcurl hands it and decodes them after each call into
+    /// libcurl: bodies must still arrive whole and in order, and the limits and errors hold.
+    @Test func bodiesDecodedAfterTheCallsIntoLibcurlArriveWholeAndStopWhenTheyMust() async throws {
+        let fetcher = Fetcher()
+        defer { fetcher.shutdown() }
+        var expected: [UInt8] = []
+        _ = try HTTPGet.fetch(FetchRequest(url: server.url("/encoded-bytes?coding=identity"))) { chunk, _ in expected.append(contentsOf: chunk) }
+        // Whole, and seven bytes a write: many reads, decoded over several turns of the thread.
+        for (coding, drip) in [("gzip", 0), ("gzip-members", 7), ("deflate-raw", 7)] {
+            let body = Mutex<[UInt8]>([])
+            let url = server.url("/encoded?coding=\(coding)&drip=\(drip)")
+            let response = try await fetcher.fetch(FetchRequest(url: url)) { chunk, _ in body.withLock { $0.append(contentsOf: chunk) } }
+            #expect(body.withLock { $0 } == expected, "\(coding), \(drip) bytes a write")
+            #expect(response.bodyBytes == expected.count)
+        }
+        await #expect(throws: FetchError.bodyTooLarge(limit: 1 << 20)) {
+            _ = try await fetcher.fetch(FetchRequest(url: server.url("/bomb"), maxBodyBytes: 1 << 20)) { _, _ in }
+        }
+        await #expect(throws: FetchError.badContentEncoding("the gzip body's checksum does not match its data")) {
+            _ = try await fetcher.fetch(FetchRequest(url: server.url("/encoded?coding=gzip-bad-crc"))) { _, _ in }
+        }
+        // A consumer that gives up stops an endless body long before the size limit.
+        struct Enough: Error {}
+        let received = Mutex(0)
+        await #expect(throws: FetchError.consumerFailed(String(describing: Enough()))) {
+            _ = try await fetcher.fetch(FetchRequest(url: server.url("/endless"), maxBodyBytes: 64 << 20)) { chunk, _ in
+                let total = received.withLock {
+                    $0 += chunk.count
+                    return $0
+                }
+                if total > 100_000 { throw Enough() }
+            }
+        }
+        #expect(received.withLock { $0 } < 1 << 20)
+    }
+
     @Test func shutdownCutsTransfersInFlight() async throws {
         let fetcher = Fetcher()
         let slow = Task { try await fetcher.fetch(FetchRequest(url: server.url("/slow"))) { _, _ in } }
