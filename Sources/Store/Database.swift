@@ -194,11 +194,14 @@ final class Statement {
         case .real(let number): status = sqlite3_bind_double(handle, position, number)
         case .null: status = sqlite3_bind_null(handle, position)
         case .text(let text):
-            var text = text
-            return text.withUTF8 { bytes in
+            func lend(_ bytes: UnsafeBufferPointer<UInt8>) -> Int32 {
                 let status = Self.bind(bytes, to: handle, at: position, copied: false)
                 return status == SQLITE_OK ? bindInPlaceAndStep(values, from: index + 1) : status
             }
+            // The string's own bytes where it has them (nearly always), without copying it.
+            if let status = text.utf8.withContiguousStorageIfAvailable(lend) { return status }
+            var copy = text
+            return copy.withUTF8(lend)
         case .utf8(let bytes):
             return bytes.withUnsafeBufferPointer { bytes in
                 let status = Self.bind(bytes, to: handle, at: position, copied: false)

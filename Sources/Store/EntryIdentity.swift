@@ -4,6 +4,15 @@ import AINewsCore
 /// is fetched: its guid/id; where a feed gives none, its canonical link; else a hash of its
 /// title and content. And the content hash that tells whether a stored entry changed.
 public enum EntryIdentity {
+    /// The keys of a feed's entries, in order. Here rather than mapped by the caller: passed
+    /// across modules, each entry was copied first (retaining every one of its strings).
+    public static func keys(of entries: [Entry]) -> [String] {
+        var keys: [String] = []
+        keys.reserveCapacity(entries.count)
+        for index in entries.indices { keys.append(key(of: entries[index])) }
+        return keys
+    }
+
     public static func key(of entry: Entry) -> String {
         if let id = entry.id?.trimmingSpaces(), !id.isEmpty { return "id:" + id }
         if let link = entry.link, !link.isEmpty { return "link:" + canonicalLink(link) }

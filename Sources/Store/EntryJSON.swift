@@ -166,32 +166,39 @@ enum EntryJSON {
 
         static func appendString(_ value: String, to bytes: inout [UInt8]) {
             bytes.append(UInt8(ascii: "\""))
-            var value = value
-            value.withUTF8 { utf8 in
-                // Runs of bytes that need no escape are found eight bytes at a time and copied whole.
-                var runStart = 0
-                while true {
-                    let index = ByteScan.first(utf8, from: runStart, UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "\\"), controls: true) {
-                        $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\")
-                    }
-                    bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<index]))
-                    guard index < utf8.count else { return }
-                    let byte = utf8[index]
-                    bytes.append(UInt8(ascii: "\\"))
-                    switch byte {
-                    case UInt8(ascii: "\""), UInt8(ascii: "\\"): bytes.append(byte)
-                    case UInt8(ascii: "\n"): bytes.append(UInt8(ascii: "n"))
-                    case UInt8(ascii: "\r"): bytes.append(UInt8(ascii: "r"))
-                    case UInt8(ascii: "\t"): bytes.append(UInt8(ascii: "t"))
-                    default:
-                        bytes.append(literal: "u00")
-                        bytes.append(hex[Int(byte >> 4)])
-                        bytes.append(hex[Int(byte & 0xF)])
-                    }
-                    runStart = index + 1
-                }
+            // The string's own bytes, borrowed: `withUTF8` on a copy retained and released it,
+            // once for every text of every entry. Only a string not stored as UTF-8 is copied.
+            if value.utf8.withContiguousStorageIfAvailable({ appendEscaped($0, to: &bytes) }) == nil {
+                var copy = value
+                copy.withUTF8 { appendEscaped($0, to: &bytes) }
             }
             bytes.append(UInt8(ascii: "\""))
+        }
+
+        /// The bytes of a JSON string's value, escaped, without the quotes.
+        private static func appendEscaped(_ utf8: UnsafeBufferPointer<UInt8>, to bytes: inout [UInt8]) {
+            // Runs of bytes that need no escape are found eight bytes at a time and copied whole.
+            var runStart = 0
+            while true {
+                let index = ByteScan.first(utf8, from: runStart, UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "\\"), controls: true) {
+                    $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\")
+                }
+                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<index]))
+                guard index < utf8.count else { return }
+                let byte = utf8[index]
+                bytes.append(UInt8(ascii: "\\"))
+                switch byte {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"): bytes.append(byte)
+                case UInt8(ascii: "\n"): bytes.append(UInt8(ascii: "n"))
+                case UInt8(ascii: "\r"): bytes.append(UInt8(ascii: "r"))
+                case UInt8(ascii: "\t"): bytes.append(UInt8(ascii: "t"))
+                default:
+                    bytes.append(literal: "u00")
+                    bytes.append(hex[Int(byte >> 4)])
+                    bytes.append(hex[Int(byte & 0xF)])
+                }
+                runStart = index + 1
+            }
         }
     }
 }

@@ -491,10 +491,9 @@ extension Store {
                 let title = Statement.Value(entries[index].entry.title)
                 let published = Statement.Value(entries[index].entry.published?.secondsSince1970)
                 let updated = Statement.Value(entries[index].entry.updated?.secondsSince1970)
-                let tag = entries[index].tag
-                let label = Statement.Value(tag?.label)
-                let models = Statement.Value(tag.map { _ in entries[index].tagModelsJSON ?? "[]" })
-                let reason = Statement.Value(tag?.reason)
+                let label = Statement.Value(entries[index].tag?.label)
+                let models = Statement.Value(entries[index].tag == nil ? nil : entries[index].tagModelsJSON ?? "[]")
+                let reason = Statement.Value(entries[index].tag?.reason)
                 // Most entries that reach here are new: one statement inserts them, and only one
                 // already stored costs a lookup.
                 try statements.insert.run([

@@ -330,21 +330,23 @@ public struct Tagger: Sendable {
     private func collect(
         _ scan: Scan, inTitle: Bool, date: Timestamp?, familiesWithVersions: Set<String>, into evidence: inout Evidence
     ) {
+        // Each entry's fields read in place: a copy of the entry retained its strings and arrays,
+        // for every mention.
+        let entries = base.entries
         for (match, index) in scan.entries {
-            let entry = base.entries[index]
-            switch entry.kind {
+            switch entries[index].kind {
             case .vendor:
                 continue
             case .licence:
-                if entry.openness != .closed { Evidence.note(&evidence.openCues) { entry.name } }
+                if entries[index].openness != .closed { Evidence.note(&evidence.openCues) { entries[index].name } }
             case .model, .family, .product:
-                if entry.kind == .family, match.length == 1, familiesWithVersions.contains(entry.name) { continue }
-                guard let openness = entry.openness(at: date) else { continue }
+                if entries[index].kind == .family, match.length == 1, familiesWithVersions.contains(entries[index].name) { continue }
+                guard let openness = entries[index].openness(at: date) else { continue }
                 if scan.hasCue(.lineage, endingWithin: Self.lineageWindow, before: match.start) {
-                    evidence.lineage.append(entry.name)
+                    evidence.lineage.append(entries[index].name)
                     continue
                 }
-                evidence.add(ModelMention(name: entry.name, openness: openness))
+                evidence.add(ModelMention(name: entries[index].name, openness: openness))
                 evidence.hasSubject = true
                 if inTitle { evidence.mentionInTitle = true }
             }

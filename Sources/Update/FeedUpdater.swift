@@ -159,7 +159,7 @@ public struct FeedUpdater: Sendable {
             case 200..<300:
                 do {
                     var parsed = try reader.finish()
-                    let keys = parsed.entries.map { EntryIdentity.key(of: $0) }
+                    let keys = EntryIdentity.keys(of: parsed.entries)
                     // A feed that never answered has nothing stored to compare with.
                     let storedHashes = feed.lastSuccessAt == nil ? [:] : (try? stored?.hashes(feedID: feed.id, keys: keys)) ?? [:]
                     let prepared = Self.prepare(&parsed.entries, keys: keys, storedHashes: storedHashes, tagger: tagger)
