@@ -71,8 +71,9 @@ final class Daemon {
         var fetcher = makeFetcher(settings)
         signals.fetcher.withLock { $0 = fetcher }
         installSignalHandlers()
-        log("info", "started database=\(settings.database) feeds=\(try store.feeds().count)")
-        notifier.ready(status: "watching \(try store.feeds().count) feeds")
+        let feedCount = try store.feeds().count
+        log("info", "started database=\(settings.database) feeds=\(feedCount)")
+        notifier.ready(status: "watching \(feedCount) feeds")
         var lastPurge: Timestamp?
         while true {
             let now = Clock.now
