@@ -188,25 +188,23 @@ final class Statement {
             return status
         }
         let position = Int32(index + 1)
+        /// Binds text in place and goes on, still inside the borrow of its bytes.
+        func lend(_ bytes: UnsafeBufferPointer<UInt8>) -> Int32 {
+            let status = Self.bind(bytes, to: handle, at: position, copied: false)
+            return status == SQLITE_OK ? bindInPlaceAndStep(values, from: index + 1) : status
+        }
         let status: Int32
         switch values[index] {
         case .integer(let number): status = sqlite3_bind_int64(handle, position, number)
         case .real(let number): status = sqlite3_bind_double(handle, position, number)
         case .null: status = sqlite3_bind_null(handle, position)
         case .text(let text):
-            func lend(_ bytes: UnsafeBufferPointer<UInt8>) -> Int32 {
-                let status = Self.bind(bytes, to: handle, at: position, copied: false)
-                return status == SQLITE_OK ? bindInPlaceAndStep(values, from: index + 1) : status
-            }
             // The string's own bytes where it has them (nearly always), without copying it.
             if let status = text.utf8.withContiguousStorageIfAvailable(lend) { return status }
             var copy = text
             return copy.withUTF8(lend)
         case .utf8(let bytes):
-            return bytes.withUnsafeBufferPointer { bytes in
-                let status = Self.bind(bytes, to: handle, at: position, copied: false)
-                return status == SQLITE_OK ? bindInPlaceAndStep(values, from: index + 1) : status
-            }
+            return bytes.withUnsafeBufferPointer(lend)
         }
         return status == SQLITE_OK ? bindInPlaceAndStep(values, from: index + 1) : status
     }

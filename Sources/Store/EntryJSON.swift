@@ -5,10 +5,6 @@ import AINewsCore
 /// output is what `JSONDecoder` reads back into an equal `Entry`: keys sorted, absent optionals
 /// left out, dates as RFC 3339 strings, as `JSONEncoder` with sorted keys writes them.
 enum EntryJSON {
-    static func encode(_ entry: Entry) -> String {
-        String(decoding: utf8(entry), as: UTF8.self)
-    }
-
     /// The JSON as UTF-8 bytes, as the store binds it: made into a `String`, 112 MB of JSON in
     /// the fetch benchmark's first cycle were checked for valid UTF-8 once more for nothing.
     static func utf8(_ entry: Entry) -> [UInt8] {
